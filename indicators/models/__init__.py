@@ -1,0 +1,36 @@
+from indicators.models.collection import (
+    DataElement,
+    DataSet,
+    DataSetElement,
+    PeriodType,
+    ReminderLog,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+    SubmissionTransition,
+    SubmissionValue,
+    ValidationRule,
+    ValueChange,
+    ValueType,
+)
+from indicators.models.orgs import District, EducationGroup, KindergartenGrade, Ownership, School, SchoolType, Town
+from indicators.models.rollup import (
+    Direction,
+    Indicator,
+    IndicatorValue,
+    Level,
+    RollupRun,
+    RunStatus,
+    TargetGapNote,
+    TargetLink,
+    TargetStatus,
+    TargetStatusValue,
+)
+
+__all__ = [
+    "DataElement", "DataSet", "DataSetElement", "PeriodType", "ReminderLog", "ReportingPeriod", "Submission",
+    "SubmissionStatus", "SubmissionTransition", "SubmissionValue", "ValidationRule", "ValueChange",
+    "ValueType", "District", "EducationGroup", "KindergartenGrade", "Ownership", "School", "SchoolType",
+    "Town", "Direction", "Indicator", "IndicatorValue", "Level", "RollupRun", "RunStatus",
+    "TargetGapNote", "TargetLink", "TargetStatus", "TargetStatusValue",
+]

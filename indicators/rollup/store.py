@@ -1,0 +1,72 @@
+"""Write one year's results in one transaction: a crash leaves the previous results whole."""
+import math
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import Indicator, IndicatorValue, RollupRun, TargetLink, TargetStatus, TargetStatusValue
+from plans.models import AnnualTarget
+
+_QUANTUM = Decimal("0.000001")
+
+
+def _decimal(number) -> Decimal | None:
+    if number is None or (isinstance(number, float) and math.isnan(number)):
+        return None
+    return Decimal(repr(float(number))).quantize(_QUANTUM)
+
+
+def store_year(*, year: int, results: pd.DataFrame, run: RollupRun | None) -> int:
+    """Replace the year's indicator values with ``results`` and refresh its target statuses."""
+    ids = dict(Indicator.objects.values_list("code", "id"))
+    now = timezone.now()
+    rows = [
+        IndicatorValue(
+            indicator_id=ids[r.indicator], year=year, level=r.level, unit_key=r.unit_key, unit_label=r.unit_label[:100],
+            numerator=_decimal(r.numerator), denominator=_decimal(r.denominator), value=_decimal(r.value),
+            schools_expected=int(r.schools_expected), schools_reported=int(r.schools_reported), run=run,
+            computed_at=now,
+        )
+        for r in results.itertuples(index=False)
+    ]
+    with transaction.atomic():
+        IndicatorValue.objects.filter(year=year).delete()
+        IndicatorValue.objects.bulk_create(rows, batch_size=5000)
+        statuses = _store_target_statuses(year=year, run=run, now=now)
+    return len(rows) + statuses
+
+
+def target_status(target: AnnualTarget, actual: Decimal | None, tolerance: Decimal) -> str:
+    if actual is None:
+        return TargetStatusValue.NO_DATA
+    if target.is_met_by(actual):
+        return TargetStatusValue.MET
+    if target.distance_from(actual) <= tolerance:
+        return TargetStatusValue.CLOSE
+    return TargetStatusValue.NOT_MET
+
+
+def _store_target_statuses(*, year: int, run, now) -> int:
+    district = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(year=year, level="district")
+    }
+    links = {(link.plan_id, link.measure): link for link in TargetLink.objects.filter(indicator__isnull=False)}
+    count = 0
+    for target in AnnualTarget.objects.filter(year=year):
+        link = links.get((target.plan_id, target.measure))
+        if link is None:
+            continue  # tracked by its action items, not by a figure
+        value = district.get(link.indicator_id)
+        actual = value.value if value else None
+        TargetStatus.objects.update_or_create(target=target, defaults={
+            "indicator_id": link.indicator_id, "actual": actual,
+            "status": target_status(target, actual, link.tolerance),
+            "schools_expected": value.schools_expected if value else 0,
+            "schools_reported": value.schools_reported if value else 0, "run": run, "computed_at": now,
+        })
+        count += 1
+    TargetStatus.objects.filter(target__year=year).exclude(computed_at=now).delete()
+    return count

@@ -1,0 +1,109 @@
+"""Reads shared by the collection pages, the API, the Excel import and the dashboards."""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from indicators.models import (
+    DataElement,
+    DataSet,
+    ReportingPeriod,
+    School,
+    SchoolType,
+    Submission,
+    SubmissionStatus,
+    SubmissionValue,
+)
+
+STATUSES = [s.value for s in SubmissionStatus]
+DONE = {SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKED, SubmissionStatus.APPROVED}
+
+
+def dataset_elements(dataset: DataSet, *, with_required: bool = False) -> list:
+    members = dataset.items.select_related("element").order_by("order", "id")
+    if with_required:
+        return [(m.element, m.required) for m in members]
+    return [m.element for m in members]
+
+
+def submission_values(submission: Submission) -> dict[str, SubmissionValue]:
+    return {v.element.code: v for v in submission.values.select_related("element")}
+
+
+def previous_values(submission: Submission) -> dict[str, Decimal]:
+    """The school's approved figures of the year before, same data set (latest period of that year)."""
+    previous = (
+        Submission.objects.filter(
+            school=submission.school, period__dataset=submission.period.dataset,
+            period__year=submission.period.year - 1, status=SubmissionStatus.APPROVED,
+        )
+        .order_by("-period__semester")
+        .first()
+    )
+    if previous is None:
+        return {}
+    return dict(previous.values.values_list("element__code", "value"))
+
+
+def expected_schools(period: ReportingPeriod) -> QuerySet:
+    schools = School.objects.filter(active=True)
+    if period.dataset.school_types:
+        schools = schools.filter(school_type__in=period.dataset.school_types)
+    return schools
+
+
+def period_completeness(*, period: ReportingPeriod) -> dict:
+    """How far a period's collection has got: counts by status, by town and by school type,
+    the on-time rate and the late schools. A fixed number of queries whatever the size."""
+    schools = expected_schools(period)
+    fields = ("id", "code", "name", "town_id", "town__name", "school_type")
+    rows = list(schools.values(*fields).order_by("town__code", "code"))
+    submissions = Submission.objects.filter(period=period, school__isnull=False)
+    by_school = {s["school_id"]: s for s in submissions.values("school_id", "status", "submitted_at")}
+    deadline = period.deadline
+    today = timezone.localdate()
+    counts = dict.fromkeys(STATUSES + ["not_started"], 0)
+    by_town: dict = defaultdict(lambda: dict.fromkeys(STATUSES + ["not_started", "expected"], 0))
+    by_type: dict = defaultdict(lambda: dict.fromkeys(STATUSES + ["not_started", "expected"], 0))
+    late, on_time, submitted = [], 0, 0
+    for school in rows:
+        sub = by_school.get(school["id"])
+        status = sub["status"] if sub else "not_started"
+        counts[status] += 1
+        for bucket in (by_town[(school["town_id"], school["town__name"])], by_type[school["school_type"]]):
+            bucket[status] += 1
+            bucket["expected"] += 1
+        sent = sub["submitted_at"] if sub else None
+        if sent is not None:
+            submitted += 1
+            on_time += timezone.localtime(sent).date() <= deadline
+        is_late = (sent is not None and timezone.localtime(sent).date() > deadline) or (
+            status not in DONE and today > deadline
+        )
+        if is_late:
+            late.append({"school_id": school["id"], "code": school["code"], "name": school["name"],
+                         "town": school["town__name"], "status": status, "submitted_at": sent})
+    labels = dict(SchoolType.choices)
+    return {
+        "expected": len(rows),
+        "counts": counts,
+        "on_time_rate": (on_time / submitted) if submitted else None,
+        "by_town": [{"town": name, "town_id": tid, **v} for (tid, name), v in by_town.items()],
+        "by_type": [{"school_type": t, "label": str(labels.get(t, t)), **v} for t, v in by_type.items()],
+        "late": late,
+    }
+
+
+def open_periods_for_school(school: School) -> QuerySet:
+    periods = ReportingPeriod.objects.filter(closed=False, dataset__is_district_level=False).select_related("dataset")
+    return [p for p in periods.order_by("-year", "dataset__code") if not p.dataset.school_types
+            or school.school_type in p.dataset.school_types]
+
+
+def elements_for_codes(codes) -> dict[str, DataElement]:
+    return {e.code: e for e in DataElement.objects.filter(code__in=codes)}
+
+
+def open_years() -> list[int]:
+    return sorted(set(ReportingPeriod.objects.values_list("year", flat=True)))

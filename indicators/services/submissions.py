@@ -1,0 +1,230 @@
+"""Every change to a submission goes through here, so the audit trail and the rollup trigger
+cannot be skipped. Each service runs in one transaction with the submission row locked."""
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from edugov.models import Role
+from edugov.roles import role_of
+from indicators.access import REVIEWERS, can_edit, can_review
+from indicators.models import (
+    DataElement,
+    ReportingPeriod,
+    School,
+    Submission,
+    SubmissionStatus,
+    SubmissionTransition,
+    SubmissionValue,
+    ValueChange,
+)
+from indicators.selectors.collection import dataset_elements, previous_values, submission_values
+from indicators.services.rollup import rollup_schedule
+from indicators.validation import ERROR, Problem, check_bounds, check_plausibility, check_rules, parse_value
+
+STALE = "该填报已被他人修改,请刷新后重试 (changed by someone else since you opened it: reload and try again)"
+
+
+class SubmissionProblems(ValidationError):
+    """Problems found on submit, each tied to the element codes it concerns."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        by_field: dict[str, list[str]] = {}
+        for problem in problems:
+            for code in problem.elements or ("__all__",):
+                by_field.setdefault(code, []).append(problem.message)
+        super().__init__(by_field)
+
+
+def _lock(submission: Submission) -> Submission:
+    return Submission.objects.select_for_update(of=("self",)).select_related("period__dataset", "school").get(pk=submission.pk)
+
+
+def _transition(submission: Submission, to: str, by, reason: str = "") -> None:
+    SubmissionTransition.objects.create(
+        submission=submission, from_status=submission.status, to_status=to, by=by, reason=reason
+    )
+    submission.status = to
+
+
+def submission_open(*, period: ReportingPeriod, school: School | None, by) -> Submission:
+    """The school's (or, with no school, the district's) submission for the period, created as a draft."""
+    if period.closed:
+        raise ValidationError("该填报周期已关闭,不再接受填报 (this reporting period is closed)")
+    dataset = period.dataset
+    if (school is None) != dataset.is_district_level:
+        raise ValidationError("该报表不适用于此单位 (this form is not for this unit)")
+    if school is not None and dataset.school_types and school.school_type not in dataset.school_types:
+        raise ValidationError(f"{school.name}的学校类型不填报此报表 (this school type does not report this form)")
+    probe = Submission(period=period, school=school)
+    if not can_edit(by, probe):
+        raise PermissionDenied("只有本校填报员可以填报 (only the school's reporter fills its form)")
+    submission, _ = Submission.objects.get_or_create(period=period, school=school)
+    return submission
+
+
+def submission_save_values(
+    *, submission: Submission, by, values: Mapping[str, object], explanations: Mapping[str, str] | None = None,
+    expected_version: int, source: str = "form",
+) -> Submission:
+    """Save raw figures into a draft. Wrong types and values beyond bounds refuse the whole save."""
+    if not can_edit(by, submission):
+        raise PermissionDenied("只有本校填报员可以修改填报 (only the school's reporter edits its figures)")
+    explanations = explanations or {}
+    with transaction.atomic():
+        submission = _lock(submission)
+        _check_editable(submission)
+        if expected_version != submission.version:
+            raise ValidationError({"__all__": [STALE]})
+        elements = {e.code: e for e in dataset_elements(submission.period.dataset)}
+        parsed = _parse_all(elements, values)
+        _store_values(submission, elements, parsed, explanations, by, source)
+        submission.version += 1
+        submission.save(update_fields=["version", "updated_at"])
+    return submission
+
+
+def _check_editable(submission: Submission) -> None:
+    if submission.period.closed:
+        raise ValidationError({"__all__": ["该填报周期已关闭,不再接受填报 (the period is closed)"]})
+    if not submission.is_editable:
+        status = submission.get_status_display()
+        raise ValidationError({"__all__": [f"当前状态为「{status}」,不能修改 (not editable now)"]})
+
+
+def _parse_all(elements: dict[str, DataElement], values: Mapping[str, object]) -> dict[str, Decimal | None]:
+    errors: dict[str, list[str]] = {}
+    parsed = {}
+    for code, raw in values.items():
+        element = elements.get(code)
+        if element is None:
+            errors.setdefault("__all__", []).append(f"未知数据项 (unknown element): {code}")
+            continue
+        try:
+            parsed[code] = parse_value(element, raw)
+        except ValueError as exc:
+            errors[code] = [f"{element.name_zh}:{exc}"]
+            continue
+        for problem in check_bounds(element, parsed[code]):
+            errors.setdefault(code, []).append(problem.message)
+    if errors:
+        raise ValidationError(errors)
+    return parsed
+
+
+def _store_values(submission, elements, parsed, explanations, by, source) -> int:
+    current = {v.element.code: v for v in submission.values.select_related("element")}
+    changes = []
+    for code, value in parsed.items():
+        note = (explanations.get(code) or "").strip()
+        row = current.get(code)
+        if row is None:
+            row = SubmissionValue.objects.create(submission=submission, element=elements[code], value=value,
+                                                 explanation=note)
+            old = None
+        elif row.value != value or row.explanation != note:
+            old = row.value
+            row.value, row.explanation = value, note
+            row.save(update_fields=["value", "explanation"])
+        else:
+            continue
+        if old != value:
+            changes.append(ValueChange(submission=submission, element=elements[code], old_value=old, new_value=value,
+                                       by=by, source=source))
+    ValueChange.objects.bulk_create(changes)
+    return len(changes)
+
+
+def submission_problems(submission: Submission) -> list[Problem]:
+    """Everything that stands between a draft and its submission: required fields, rules,
+    and jumps or unexpected values without an explanation."""
+    dataset = submission.period.dataset
+    stored = submission_values(submission)
+    values = {code: row.value for code, row in stored.items()}
+    previous = previous_values(submission)
+    problems = []
+    for element, required in dataset_elements(dataset, with_required=True):
+        row = stored.get(element.code)
+        if row is None or row.value is None:
+            if required:
+                problems.append(Problem(ERROR, f"{element.name_zh}为必填项 (required)", (element.code,)))
+            continue
+        problems += check_bounds(element, row.value)
+        problems += check_plausibility(element, row.value, previous.get(element.code), row.explanation)
+    problems += check_rules(dataset.rules.filter(active=True), values)
+    return problems
+
+
+def submission_submit(*, submission: Submission, by) -> Submission:
+    if not can_edit(by, submission):
+        raise PermissionDenied("只有本校填报员可以上报 (only the school's reporter submits)")
+    with transaction.atomic():
+        submission = _lock(submission)
+        _check_editable(submission)
+        problems = submission_problems(submission)
+        if problems:
+            raise SubmissionProblems(problems)
+        _transition(submission, SubmissionStatus.SUBMITTED, by)
+        submission.submitted_at, submission.return_reason = timezone.now(), ""
+        submission.version += 1
+        submission.save()
+    return submission
+
+
+def submission_review(*, submission: Submission, by, approve: bool, reason: str = "") -> Submission:
+    """One review step. With two steps the town checks first, then the bureau approves; each may return."""
+    if not can_review(by, submission):
+        raise PermissionDenied("无权审核此填报 (not a reviewer of this submission)")
+    with transaction.atomic():
+        submission = _lock(submission)
+        target = _next_status(submission, by, approve)
+        if not approve and not reason.strip():
+            raise ValidationError({"reason": ["退回时请填写原因 (a reason is required to return)"]})
+        _transition(submission, target, by, reason.strip())
+        if target == SubmissionStatus.APPROVED:
+            submission.approved_at = timezone.now()
+            rollup_schedule(year=submission.period.year, trigger="approval")
+        if target == SubmissionStatus.RETURNED:
+            submission.return_reason = reason.strip()
+        submission.version += 1
+        submission.save()
+    return submission
+
+
+def _next_status(submission: Submission, by, approve: bool) -> str:
+    role = role_of(by)
+    two_steps = submission.period.dataset.review_steps == 2 and submission.school_id is not None
+    status = submission.status
+    if status == SubmissionStatus.SUBMITTED and two_steps:
+        if role != Role.TOWN_REVIEWER and role not in REVIEWERS:
+            raise PermissionDenied
+        if role == Role.TOWN_REVIEWER or approve is False:
+            return SubmissionStatus.CHECKED if approve else SubmissionStatus.RETURNED
+        raise ValidationError({"__all__": ["此报表需先由镇街教育办审核 (the town checks this form first)"]})
+    if status in {SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKED}:
+        if role not in REVIEWERS:
+            raise PermissionDenied("需由教体局审核 (the bureau approves this step)")
+        return SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
+    status = submission.get_status_display()
+    raise ValidationError({"__all__": [f"当前状态为「{status}」,无需审核 (nothing to review)"]})
+
+
+def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
+    """Unlock an approved submission: bureau admin only, and recorded like every transition."""
+    if role_of(by) != Role.BUREAU_ADMIN:
+        raise PermissionDenied("只有教体局管理员可以重新打开已审核的填报 (only a bureau admin reopens)")
+    if not reason.strip():
+        raise ValidationError({"reason": ["请填写重新打开的原因 (a reason is required)"]})
+    with transaction.atomic():
+        submission = _lock(submission)
+        if submission.status != SubmissionStatus.APPROVED:
+            raise ValidationError({"__all__": ["只有已审核通过的填报可以重新打开 (only approved submissions reopen)"]})
+        _transition(submission, SubmissionStatus.RETURNED, by, reason.strip())
+        submission.return_reason, submission.approved_at = reason.strip(), None
+        submission.version += 1
+        submission.save()
+        rollup_schedule(year=submission.period.year, trigger="reopen")
+    return submission

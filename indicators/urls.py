@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from indicators.views import collection
+
+app_name = "indicators"
+urlpatterns = [
+    path("", collection.home, name="home"),
+    path("periods/<int:period_id>/start/", collection.start, name="start"),
+    path("periods/<int:period_id>/review/", collection.review_period, name="review_period"),
+    path("submissions/<int:pk>/", collection.submission_form, name="submission_form"),
+    path("submissions/<int:pk>/review/", collection.submission_detail, name="submission_detail"),
+    path("excel/", include("indicators.excel_urls")),
+    path("rollup/", include("indicators.rollup_urls")),
+]

@@ -1,0 +1,175 @@
+"""Collection pages: a school's form, the bureau's review of a period, one submission's detail."""
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edugov.models import Role
+from edugov.roles import profile_of, role_of
+from indicators.access import (
+    REVIEWERS,
+    can_edit,
+    can_review,
+    get_period_for_user,
+    get_submission_for_user,
+    get_submission_rw,
+    require_collection_role,
+    submissions_visible_to,
+)
+from indicators.models import ReportingPeriod, SubmissionStatus
+from indicators.selectors.collection import (
+    dataset_elements,
+    open_periods_for_school,
+    period_completeness,
+    previous_values,
+    submission_values,
+)
+from indicators.services import submissions as service
+from indicators.validation import NEEDS_EXPLANATION
+
+
+@login_required
+def home(request):
+    role = require_collection_role(request.user)
+    context = {"role": role}
+    if role == Role.SCHOOL_REPORTER:
+        school = profile_of(request.user).school
+        context["school"] = school
+        context["periods"] = open_periods_for_school(school)
+        context["mine"] = {s.period_id: s for s in submissions_visible_to(request.user)}
+        context["history"] = submissions_visible_to(request.user).order_by("-period__year")
+    else:
+        periods = ReportingPeriod.objects.select_related("dataset").annotate(n=Count("submissions"))
+        context["periods"] = periods.order_by("closed", "-year", "dataset__code")
+        context["can_fill_district"] = role in REVIEWERS
+    return render(request, "indicators/home.html", context)
+
+
+@login_required
+@require_POST
+def start(request, period_id: int):
+    period = get_period_for_user(request.user, period_id)
+    school = None if period.dataset.is_district_level else profile_of(request.user).school
+    try:
+        submission = service.submission_open(period=period, school=school, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("indicators:home")
+    return redirect("indicators:submission_form", pk=submission.pk)
+
+
+@login_required
+def submission_form(request, pk: int):
+    submission = get_submission_for_user(request.user, pk)
+    errors: dict[str, list[str]] = {}
+    posted = None
+    if request.method == "POST":
+        submission = get_submission_rw(request.user, pk)
+        posted, errors = _save_and_maybe_submit(request, submission)
+        if not errors:
+            return redirect("indicators:submission_form", pk=submission.pk)
+        submission.refresh_from_db()
+    editable = submission.is_editable and can_edit(request.user, submission)
+    context = {"submission": submission, "rows": _rows(submission, posted, errors), "editable": editable,
+               "form_errors": errors.get("__all__", []), "transitions": submission.transitions.select_related("by")}
+    return render(request, "indicators/submission_form.html", context, status=400 if errors else 200)
+
+
+def _save_and_maybe_submit(request, submission):
+    codes = [e.code for e in dataset_elements(submission.period.dataset)]
+    values = {code: request.POST.get(f"v_{code}", "") for code in codes}
+    explanations = {code: request.POST.get(f"x_{code}", "") for code in codes}
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = -1
+    try:
+        service.submission_save_values(submission=submission, by=request.user, values=values,
+                                       explanations=explanations, expected_version=version)
+        if request.POST.get("action") == "submit":
+            service.submission_submit(submission=submission, by=request.user)
+            messages.success(request, _("已上报,等待审核"))
+        else:
+            messages.success(request, _("草稿已保存"))
+    except ValidationError as exc:
+        return {"values": values, "explanations": explanations}, exc.message_dict
+    return None, {}
+
+
+def _rows(submission, posted, errors):
+    stored = submission_values(submission)
+    previous = previous_values(submission)
+    flagged = set()
+    if submission.is_editable:
+        flagged = {code for p in service.submission_problems(submission) if p.kind == NEEDS_EXPLANATION
+                   for code in p.elements}
+    rows = []
+    for element, required in dataset_elements(submission.period.dataset, with_required=True):
+        row = stored.get(element.code)
+        value = posted["values"][element.code] if posted else (_plain(row.value) if row else "")
+        explanation = posted["explanations"][element.code] if posted else (row.explanation if row else "")
+        rows.append({"element": element, "required": required, "value": value, "explanation": explanation,
+                     "previous": previous.get(element.code), "errors": errors.get(element.code, []),
+                     "flagged": element.code in flagged or bool(explanation)})
+    return rows
+
+
+def _plain(value):
+    if value is None:
+        return ""
+    return f"{value.normalize():f}"
+
+
+@login_required
+def review_period(request, period_id: int):
+    period = get_period_for_user(request.user, period_id)
+    if role_of(request.user) == Role.SCHOOL_REPORTER:
+        raise PermissionDenied
+    submissions = submissions_visible_to(request.user).filter(period=period).order_by("school__town__code",
+                                                                                       "school__code")
+    status = request.GET.get("status")
+    if status in SubmissionStatus.values:
+        submissions = submissions.filter(status=status)
+    context = {"period": period, "progress": period_completeness(period=period), "submissions": submissions,
+               "status": status, "statuses": SubmissionStatus.choices}
+    return render(request, "indicators/review_period.html", context)
+
+
+@login_required
+def submission_detail(request, pk: int):
+    submission = get_submission_for_user(request.user, pk)
+    if request.method == "POST":
+        return _review_action(request, submission)
+    stored = submission_values(submission)
+    previous = previous_values(submission)
+    rows = []
+    for element in dataset_elements(submission.period.dataset):
+        row = stored.get(element.code)
+        value, before = (row.value if row else None), previous.get(element.code)
+        change = ((value - before) / before * 100) if value is not None and before else None
+        rows.append({"element": element, "value": value, "previous": before, "change": change,
+                     "explanation": row.explanation if row else ""})
+    context = {"submission": submission, "rows": rows, "can_review": can_review(request.user, submission),
+               "is_admin": role_of(request.user) == Role.BUREAU_ADMIN,
+               "transitions": submission.transitions.select_related("by"),
+               "changes": submission.changes.select_related("element", "by")[:200]}
+    return render(request, "indicators/submission_detail.html", context)
+
+
+def _review_action(request, submission):
+    action, reason = request.POST.get("action"), request.POST.get("reason", "")
+    try:
+        if action == "reopen":
+            service.submission_reopen(submission=submission, by=request.user, reason=reason)
+        elif action in {"approve", "return"}:
+            service.submission_review(submission=submission, by=request.user, approve=action == "approve",
+                                      reason=reason)
+        else:
+            raise ValidationError(_("未知操作"))
+        messages.success(request, _("审核结果已保存"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("indicators:submission_detail", pk=submission.pk)

@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import ItemStatus
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data]
+        return [super().clean(data, initial)] if data else []
+
+
+class ProgressForm(forms.Form):
+    """Only shapes the input; the rules live in action_item_record_progress."""
+
+    status = forms.ChoiceField(label=_("状态"), choices=ItemStatus.choices)
+    progress = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
+    on_date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("进展说明"), widget=forms.Textarea(attrs={"rows": 3}))
+    files = MultipleFileField(label=_("佐证材料"), required=False)
+
+
+class ItemFilterForm(forms.Form):
+    department = forms.IntegerField(required=False)
+    year = forms.IntegerField(required=False)
+    programme = forms.IntegerField(required=False)
+    status = forms.ChoiceField(required=False, choices=[("", "")] + list(ItemStatus.choices))
+    q = forms.CharField(required=False, max_length=100)

@@ -1,0 +1,224 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Plan(models.Model):
+    key = models.SlugField(_("标识 key"), max_length=64, unique=True)
+    title = models.CharField(_("标题 title"), max_length=200)
+    doc_number = models.CharField(_("文号 document number"), max_length=64, blank=True)
+    issuers = models.JSONField(_("发文机关 issuing bodies"), default=list)
+    issued_on = models.DateField(_("成文日期 issued on"), null=True, blank=True)
+    start_year = models.PositiveSmallIntegerField(_("起始年 start year"))
+    end_year = models.PositiveSmallIntegerField(_("结束年 end year"))
+    overall_goal = models.TextField(_("总体目标 overall goal"), blank=True)
+
+    class Meta:
+        verbose_name = _("实施方案 plan")
+        verbose_name_plural = _("实施方案 plans")
+        constraints = [
+            models.CheckConstraint(name="plan_years_ordered", condition=models.Q(end_year__gte=models.F("start_year")))
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class Programme(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="programmes", verbose_name=_("方案 plan"))
+    number = models.PositiveSmallIntegerField(_("序号 number"))
+    name = models.CharField(_("名称 name"), max_length=200)
+    goal = models.TextField(_("目标 goal"), blank=True)
+    strategy = models.TextField(_("主要举措 strategy"), blank=True)
+
+    class Meta:
+        verbose_name = _("工程 programme")
+        verbose_name_plural = _("工程 programmes")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="programme_number_unique")]
+
+    def __str__(self):
+        return f"({self.number}) {self.name}"
+
+
+class Department(models.Model):
+    name = models.CharField(_("名称 name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("责任部门 department")
+        verbose_name_plural = _("责任部门 departments")
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.name
+
+
+class ItemStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未开始")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+    DELAYED = "delayed", _("滞后")
+
+
+class ActionItem(models.Model):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="items", verbose_name=_("工程 programme")
+    )
+    year = models.PositiveSmallIntegerField(_("年度 year"), db_index=True)
+    order = models.PositiveSmallIntegerField(_("序号 order"))
+    text = models.TextField(_("工作内容与目标 text"))
+    departments = models.ManyToManyField(Department, related_name="items", verbose_name=_("责任部门 departments"))
+    status = models.CharField(
+        _("状态 status"), max_length=16, choices=ItemStatus.choices, default=ItemStatus.NOT_STARTED, db_index=True
+    )
+    progress = models.PositiveSmallIntegerField(_("完成进度(%) progress"), default=0)
+    updated_at = models.DateTimeField(_("最近更新 updated"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("行动计划条目 action item")
+        verbose_name_plural = _("行动计划条目 action items")
+        ordering = ["year", "programme__number", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "year", "order"], name="action_item_unique"),
+            models.CheckConstraint(name="action_item_progress_0_100", condition=models.Q(progress__lte=100)),
+        ]
+
+    def __str__(self):
+        return f"{self.year} {self.programme.number}.{self.order} {self.text[:30]}"
+
+    def is_overdue(self, today) -> bool:
+        """An item of a finished year that is not done is overdue."""
+        return self.status != ItemStatus.DONE and today.year > self.year
+
+
+class ActionItemUpdate(models.Model):
+    """One progress report on an item; the item keeps every one of them."""
+
+    item = models.ForeignKey(ActionItem, on_delete=models.CASCADE, related_name="updates", verbose_name=_("条目 item"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("填写人 by"))
+    at = models.DateTimeField(_("时间 at"), auto_now_add=True)
+    on_date = models.DateField(_("日期 date"))
+    old_status = models.CharField(_("原状态 old status"), max_length=16, choices=ItemStatus.choices)
+    status = models.CharField(_("状态 status"), max_length=16, choices=ItemStatus.choices)
+    old_progress = models.PositiveSmallIntegerField(_("原进度 old progress"))
+    progress = models.PositiveSmallIntegerField(_("进度 progress"))
+    note = models.TextField(_("进展说明 note"))
+
+    class Meta:
+        verbose_name = _("进展记录 progress update")
+        verbose_name_plural = _("进展记录 progress updates")
+        ordering = ["-at", "-id"]
+
+
+def evidence_path(instance, filename):
+    return f"evidence/{instance.update.item_id}/{filename}"
+
+
+class Evidence(models.Model):
+    update = models.ForeignKey(
+        ActionItemUpdate, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("进展记录 update")
+    )
+    file = models.FileField(_("佐证材料 file"), upload_to=evidence_path)
+    original_name = models.CharField(_("文件名 name"), max_length=255)
+    size = models.PositiveIntegerField(_("大小 size"))
+    content_type = models.CharField(_("类型 type"), max_length=100)
+
+    class Meta:
+        verbose_name = _("佐证材料 evidence")
+        verbose_name_plural = _("佐证材料 evidence")
+
+
+class Comparator(models.TextChoices):
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+    LTE = "lte", "≤"
+    LT = "lt", "<"
+    EQ = "eq", "="
+    RANGE = "range", _("区间")
+
+
+class AnnualTarget(models.Model):
+    """What the plan wants measured in one year. Its numbers come from its first source
+    (or from the source the bureau chose when the document contradicts itself)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("方案 plan"))
+    measure = models.SlugField(_("指标代码 measure"), max_length=64)
+    name = models.CharField(_("名称 name"), max_length=200)
+    unit = models.CharField(_("单位 unit"), max_length=16, blank=True)
+    year = models.PositiveSmallIntegerField(_("年度 year"), db_index=True)
+    comparator = models.CharField(_("比较 comparator"), max_length=8, choices=Comparator.choices)
+    value = models.DecimalField(_("目标值 value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    low = models.DecimalField(_("下限 low"), max_digits=14, decimal_places=4, null=True, blank=True)
+    high = models.DecimalField(_("上限 high"), max_digits=14, decimal_places=4, null=True, blank=True)
+    approximate = models.BooleanField(_("约数 approximate"), default=False)
+    conflict = models.BooleanField(_("原文表述冲突 conflict"), default=False, db_index=True)
+    conflict_resolved = models.BooleanField(_("冲突已处理 resolved"), default=False)
+
+    class Meta:
+        verbose_name = _("年度目标 annual target")
+        verbose_name_plural = _("年度目标 annual targets")
+        ordering = ["year", "measure"]
+        constraints = [models.UniqueConstraint(fields=["plan", "measure", "year"], name="target_unique")]
+
+    def __str__(self):
+        return f"{self.year} {self.name} {self.display_goal()}"
+
+    def display_goal(self) -> str:
+        if self.comparator == Comparator.RANGE:
+            goal = f"{_fmt(self.low)}–{_fmt(self.high)}{self.unit}"
+        else:
+            goal = f"{Comparator(self.comparator).label}{_fmt(self.value)}{self.unit}"
+        return f"{goal}{'左右' if self.approximate else ''}"
+
+    def is_met_by(self, actual: Decimal) -> bool:
+        """Whether an actual figure satisfies the goal, honouring direction and ranges."""
+        actual = Decimal(actual)
+        checks = {
+            Comparator.GTE: lambda: actual >= self.value,
+            Comparator.GT: lambda: actual > self.value,
+            Comparator.LTE: lambda: actual <= self.value,
+            Comparator.LT: lambda: actual < self.value,
+            Comparator.EQ: lambda: actual == self.value,
+            Comparator.RANGE: lambda: self.low <= actual <= self.high,
+        }
+        return checks[self.comparator]()
+
+    def distance_from(self, actual: Decimal) -> Decimal:
+        """How far an actual figure misses the goal (0 when met)."""
+        actual = Decimal(actual)
+        if self.is_met_by(actual):
+            return Decimal(0)
+        if self.comparator == Comparator.RANGE:
+            return min(abs(actual - self.low), abs(actual - self.high))
+        return abs(actual - self.value)
+
+
+def _fmt(number) -> str:
+    return "" if number is None else f"{Decimal(number).normalize():f}"
+
+
+class TargetSource(models.Model):
+    """A sentence of the document that states a target; a target with two differing sources is a conflict."""
+
+    target = models.ForeignKey(AnnualTarget, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(_("顺序 position"))
+    section = models.CharField(_("出处 section"), max_length=100)
+    text = models.TextField(_("原文 source text"))
+    comparator = models.CharField(_("比较 comparator"), max_length=8, choices=Comparator.choices)
+    value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    low = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    high = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    approximate = models.BooleanField(default=False)
+    chosen = models.BooleanField(_("采用 chosen"), default=False)
+
+    class Meta:
+        verbose_name = _("目标出处 target source")
+        verbose_name_plural = _("目标出处 target sources")
+        ordering = ["target", "position"]
+        constraints = [models.UniqueConstraint(fields=["target", "position"], name="target_source_unique")]

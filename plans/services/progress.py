@@ -1,0 +1,85 @@
+"""Recording progress on an action item: the only way an item's status and progress change."""
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from edugov.models import Role
+from edugov.roles import role_of
+from plans.access import can_update_item
+from plans.models import ActionItem, ActionItemUpdate, Evidence, ItemStatus
+
+# Extension → the first bytes such a file starts with (documents and images only).
+_SIGNATURES = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",), ".xlsx": (b"PK\x03\x04",), ".pptx": (b"PK\x03\x04",), ".odt": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",), ".xls": (b"\xd0\xcf\x11\xe0",), ".ppt": (b"\xd0\xcf\x11\xe0",),
+    ".jpg": (b"\xff\xd8\xff",), ".jpeg": (b"\xff\xd8\xff",), ".png": (b"\x89PNG",),
+}
+_TEXT = {".txt"}
+ALLOWED_EXTENSIONS = sorted(set(_SIGNATURES) | _TEXT)
+
+
+def action_item_record_progress(
+    *, item: ActionItem, by, status: str, progress: int, note: str, on_date: date | None = None, files=()
+) -> ActionItemUpdate:
+    if not can_update_item(by, item):
+        raise PermissionDenied("只有责任部门的工作人员可以更新此条目 (only the responsible department may update)")
+    _validate(item=item, by=by, status=status, progress=progress, note=note, files=files)
+    with transaction.atomic():
+        item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        update = ActionItemUpdate.objects.create(
+            item=item, by=by, on_date=on_date or timezone.localdate(), old_status=item.status, status=status,
+            old_progress=item.progress, progress=progress, note=note.strip(),
+        )
+        for upload in files:
+            Evidence.objects.create(
+                update=update, file=upload, original_name=upload.name[:255], size=upload.size,
+                content_type=getattr(upload, "content_type", "") or "",
+            )
+        item.status, item.progress, item.updated_at = status, progress, timezone.now()
+        item.save(update_fields=["status", "progress", "updated_at"])
+    return update
+
+
+def _validate(*, item, by, status, progress, note, files) -> None:
+    errors: dict[str, list[str]] = {}
+    if status not in ItemStatus.values:
+        errors["status"] = [f"未知状态 (unknown status): {status!r}"]
+    elif not _may_set_status(by, item, status):
+        errors["status"] = ["已完成的条目只能由教体局管理员改回其他状态 (only a bureau admin may reopen a done item)"]
+    if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
+        errors["progress"] = ["进度应为 0–100 之间的整数 (progress must be 0–100)"]
+    elif status == ItemStatus.DONE and progress != 100:
+        errors["progress"] = ["标记为已完成时进度应为100 (a done item is 100% done)"]
+    if not (note or "").strip():
+        errors["note"] = ["请填写进展说明 (a note is required)"]
+    file_errors = [message for upload in files for message in evidence_problems(upload)]
+    if file_errors:
+        errors["files"] = file_errors
+    if errors:
+        raise ValidationError(errors)
+
+
+def _may_set_status(by, item: ActionItem, status: str) -> bool:
+    # A finished item is reopened only by the bureau: departments cannot quietly undo "done".
+    return item.status != ItemStatus.DONE or status == ItemStatus.DONE or role_of(by) == Role.BUREAU_ADMIN
+
+
+def evidence_problems(upload) -> list[str]:
+    name = upload.name or ""
+    extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
+    if upload.size > settings.EVIDENCE_MAX_BYTES:
+        limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
+        return [f"「{name}」超过 {limit} MB (file too large)"]
+    if extension not in ALLOWED_EXTENSIONS:
+        return [f"「{name}」类型不允许,只能上传文档或图片:{' '.join(ALLOWED_EXTENSIONS)} (not a document or image)"]
+    head = upload.read(8)
+    upload.seek(0)
+    if extension in _TEXT:
+        return [] if b"\x00" not in head else [f"「{name}」不是文本文件 (not a text file)"]
+    if not head.startswith(_SIGNATURES[extension]):
+        return [f"「{name}」的内容与扩展名不符 (content does not match {extension})"]
+    return []

@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from edugov.roles import is_bureau_admin, role_of
+from plans import selectors
+from plans.access import can_update_item, get_item_for_user, get_item_rw
+from plans.forms import ItemFilterForm, ProgressForm
+from plans.models import Evidence, ItemStatus, TargetSource
+from plans.services.progress import action_item_record_progress
+from plans.services.targets import target_resolve_conflict
+
+
+def _plan_or_404():
+    plan = selectors.current_plan()
+    if plan is None:
+        raise Http404(_("尚未载入实施方案,请运行 manage.py load_plan"))
+    return plan
+
+
+def _require_role(request):
+    if role_of(request.user) is None:
+        raise PermissionDenied
+
+
+@login_required
+def overview(request):
+    _require_role(request)
+    plan = _plan_or_404()
+    items = selectors.items_filtered(plan=plan)
+    context = {
+        "plan": plan,
+        "programmes": selectors.programmes_with_progress(plan),
+        "counts": selectors.status_counts(items),
+        "item_total": items.count(),
+        "target_total": plan.targets.count(),
+        "conflict_total": plan.targets.filter(conflict=True, conflict_resolved=False).count(),
+        "statuses": ItemStatus.choices,
+    }
+    return render(request, "plans/overview.html", context)
+
+
+@login_required
+def programme(request, number: int):
+    _require_role(request)
+    plan = _plan_or_404()
+    prog = selectors.programme_detail(plan, number)
+    if prog is None:
+        raise Http404
+    items = selectors.items_filtered(plan=plan, programme=number)
+    context = {"plan": plan, "programme": prog, "items": items, "targets": selectors.targets_of_programme(prog)}
+    return render(request, "plans/programme.html", context)
+
+
+@login_required
+def items(request):
+    _require_role(request)
+    plan = _plan_or_404()
+    form = ItemFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    found = selectors.items_filtered(plan=plan, **{k: v for k, v in filters.items() if v})
+    page = Paginator(found, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "plan": plan, "page": page, "filters": filters, "counts": selectors.status_counts(found),
+        "total": page.paginator.count, "departments": selectors.departments_of(plan),
+        "programmes": plan.programmes.order_by("number"), "years": plan.years, "statuses": ItemStatus.choices,
+        "query": query.urlencode(), "form_errors": form.errors if form.is_bound else {},
+    }
+    return render(request, "plans/items.html", context)
+
+
+@login_required
+def item(request, pk: int):
+    item = get_item_for_user(request.user, pk)
+    form = None
+    if request.method == "POST":
+        item = get_item_rw(request.user, pk)
+        form = ProgressForm(request.POST, request.FILES)
+        if form.is_valid() and _record(request, item, form):
+            messages.success(request, _("进展已保存"))
+            return redirect("plans:item", pk=item.pk)
+    elif can_update_item(request.user, item):
+        form = ProgressForm(initial={"status": item.status, "progress": item.progress, "on_date": timezone.localdate()})
+    updates = item.updates.select_related("by").prefetch_related("evidence")
+    return render(request, "plans/item.html", {"item": item, "form": form, "updates": updates})
+
+
+def _record(request, item, form) -> bool:
+    data = form.cleaned_data
+    try:
+        action_item_record_progress(
+            item=item, by=request.user, status=data["status"], progress=data["progress"], note=data["note"],
+            on_date=data["on_date"], files=data["files"],
+        )
+    except ValidationError as exc:
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return False
+    return True
+
+
+@login_required
+def evidence(request, pk: int):
+    try:
+        file = Evidence.objects.select_related("update").get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+    get_item_for_user(request.user, file.update.item_id)
+    return FileResponse(file.file.open("rb"), as_attachment=True, filename=file.original_name)
+
+
+@login_required
+def targets(request):
+    _require_role(request)
+    plan = _plan_or_404()
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    conflict_only = request.GET.get("conflict") == "1"
+    found = selectors.targets_for(plan=plan, year=year, conflict_only=conflict_only)
+    context = {
+        "plan": plan, "targets": found, "year": year, "years": plan.years, "conflict_only": conflict_only,
+        "can_resolve": is_bureau_admin(request.user),
+    }
+    return render(request, "plans/targets.html", context)
+
+
+@login_required
+@require_POST
+def resolve_conflict(request, pk: int):
+    source = TargetSource.objects.select_related("target").filter(pk=pk).first()
+    if source is None:
+        raise Http404
+    target_resolve_conflict(target=source.target, source=source, by=request.user)
+    messages.success(request, _("已采用所选出处的目标值"))
+    return redirect(f"{reverse('plans:targets')}?year={source.target.year}")
