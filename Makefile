@@ -17,6 +17,8 @@ venv: $(VENV)/.installed
 setup: venv
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py load_plan
+	DEBUG=true $(PY) manage.py demo_accounts
+	DEBUG=true $(PY) manage.py demo_progress
 	DEBUG=true $(PY) manage.py load_definitions
 	DEBUG=true $(PY) manage.py demo_data
 

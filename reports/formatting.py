@@ -1,0 +1,42 @@
+"""How figures read to a Chinese reader: 98.5%, 1,234所, and a status word with a symbol."""
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+# Colour is never the only signal: each status has a word and a symbol too.
+STATUS_SYMBOLS = {"met": "✔", "close": "≈", "not_met": "✘", "no_data": "?"}
+STATUS_LABELS = {"met": _("达标"), "close": _("接近"), "not_met": _("未达标"), "no_data": _("无数据")}
+STATUS_COLOURS = {"met": "#1b7f3b", "close": "#b26a00", "not_met": "#b3261e", "no_data": "#6b7280"}
+STATUS_ORDER = ["met", "close", "not_met", "no_data"]
+
+
+def fmt_value(value, unit: str = "", decimals: int = 1) -> str:
+    """98.5%, 1,234所; no value is a dash, never 0."""
+    if value is None:
+        return "—"
+    number = f"{float(value):,.{decimals}f}"
+    return f"{number}%" if unit == "%" else f"{number}{unit}"
+
+
+def fmt_signed(value, unit: str = "", decimals: int = 1) -> str:
+    if value is None:
+        return "—"
+    sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    if unit == "%":
+        return sign + gettext("%(n)s个百分点") % {"n": fmt_value(abs(value), "", decimals)}
+    return sign + fmt_value(abs(value), unit, decimals)
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
+
+
+def summary_line(overview: dict) -> str:
+    """「2021年 29项指标 达标21项 接近3项 未达标4项 无数据1项」"""
+    s = overview["summary"]
+    template = gettext(
+        "%(year)s年 %(total)s项指标 达标%(met)s项 接近%(close)s项 未达标%(not_met)s项 无数据%(no_data)s项")
+    line = template % {"year": overview["year"], **s}
+    unit = overview.get("unit") or {}
+    if unit.get("level") not in (None, "district") and unit.get("label"):
+        line = f"{unit['label']} · {line}"
+    return line

@@ -1,0 +1,51 @@
+"""Action items seen from above: a department × year heatmap of completion, the overdue items
+and each department's scorecard."""
+from collections import defaultdict
+
+from django.db.models import Count
+
+from plans.models import ActionItem, ItemStatus, Plan
+
+OVERDUE_SHOWN = 100
+
+
+def actions_payload(*, plan: Plan, today) -> dict:
+    items = ActionItem.objects.filter(programme__plan=plan)
+    rows = (items.values("departments__id", "departments__name", "year", "status")
+            .annotate(n=Count("id")).order_by("departments__id", "year"))
+    cells = defaultdict(lambda: defaultdict(lambda: dict.fromkeys(ItemStatus.values, 0)))
+    names = {}
+    for row in rows:
+        if row["departments__id"] is None:
+            continue
+        names[row["departments__id"]] = row["departments__name"]
+        cells[row["departments__id"]][row["year"]][row["status"]] += row["n"]
+    years = plan.years
+    heatmap = {"departments": list(names.values()), "years": years, "share": [], "text": []}
+    scorecards = []
+    for dept_id, name in names.items():
+        shares, texts, card = [], [], {"department": name, "total": 0, "done": 0, "in_progress": 0, "late": 0}
+        for year in years:
+            counts = cells[dept_id][year]
+            total = sum(counts.values())
+            shares.append(round(100 * counts[ItemStatus.DONE] / total, 1) if total else None)
+            texts.append(f"{counts[ItemStatus.DONE]}/{total}" if total else "")
+            _score(card, counts, year, today)
+        heatmap["share"].append(shares)
+        heatmap["text"].append(texts)
+        scorecards.append(card)
+    overdue = items.exclude(status=ItemStatus.DONE).filter(year__lt=today.year)
+    overdue_list = list(overdue.select_related("programme").prefetch_related("departments")
+                        .order_by("year", "programme__number", "order")[:OVERDUE_SHOWN])
+    return {"heatmap": heatmap, "scorecards": scorecards, "overdue": overdue_list,
+            "overdue_total": overdue.count()}
+
+
+def _score(card: dict, counts: dict, year: int, today) -> None:
+    """Late: marked delayed, or not done after its year ended."""
+    card["total"] += sum(counts.values())
+    card["done"] += counts[ItemStatus.DONE]
+    past = year < today.year
+    card["late"] += counts[ItemStatus.DELAYED] + (
+        counts[ItemStatus.IN_PROGRESS] + counts[ItemStatus.NOT_STARTED] if past else 0)
+    card["in_progress"] += 0 if past else counts[ItemStatus.IN_PROGRESS]

@@ -1,0 +1,93 @@
+"""One indicator: actual versus target over the years, its breakdowns, the spread of school
+values and the schools below target. School-level rows are read only for viewers allowed them."""
+import statistics
+
+from indicators.models import Indicator, IndicatorValue, TargetLink
+from indicators.rollup.store import target_status
+from plans.models import AnnualTarget, Plan
+from reports.selectors.overview import _num, signed_gap, target_goal
+
+BREAKDOWNS = ["town", "school_type", "ownership", "area", "language"]
+BELOW_TARGET_SHOWN = 50
+
+
+def _row(row) -> dict:
+    return {"key": row["unit_key"], "label": row["unit_label"], "value": _num(row["value"]),
+            "numerator": _num(row["numerator"]), "denominator": _num(row["denominator"]),
+            "reported": row["schools_reported"], "expected": row["schools_expected"]}
+
+
+FIELDS = ("year", "level", "unit_key", "unit_label", "value", "numerator", "denominator",
+          "schools_reported", "schools_expected", "computed_at")
+
+
+def spread_stats(values: list[float]) -> dict | None:
+    """Box statistics computed here so the page carries five numbers, not every school's value."""
+    if len(values) < 2:
+        return None
+    q1, median, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return {"n": len(values), "min": min(values), "q1": q1, "median": median, "q3": q3, "max": max(values),
+            "mean": statistics.fmean(values)}
+
+
+def _school_part(indicator, year, target, link, school_codes) -> dict:
+    rows = IndicatorValue.objects.filter(indicator=indicator, year=year, level="school")
+    if school_codes is not None:
+        rows = rows.filter(unit_key__in=school_codes)
+    schools = [_row(r) for r in rows.order_by("unit_key").values(*FIELDS)]
+    with_value = [s for s in schools if s["value"] is not None]
+    below = []
+    if target is not None:
+        for school in with_value:
+            status = target_status(target, school["value"], link.tolerance)
+            if status in {"not_met", "close"}:
+                below.append({**school, "status": status, "gap": float(target.distance_from(school["value"])),
+                              "signed_gap": signed_gap(target, school["value"])})
+        below.sort(key=lambda s: -s["gap"])
+    return {"spread": spread_stats([s["value"] for s in with_value]), "below_total": len(below),
+            "below": below[:BELOW_TARGET_SHOWN], "schools": schools if school_codes is not None else []}
+
+
+def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_codes=None, with_schools=True) -> dict:
+    """``school_codes``: None = every school may be listed; a set = only these (a reporter's own school)."""
+    link = TargetLink.objects.filter(plan=plan, indicator=indicator).order_by("id").first()
+    targets = {t.year: t for t in AnnualTarget.objects.filter(plan=plan, measure=link.measure)} if link else {}
+    rows = IndicatorValue.objects.filter(indicator=indicator, year__in=plan.years).exclude(level="school")
+    by_level: dict = {}
+    for row in rows.order_by("unit_key").values(*FIELDS):
+        by_level.setdefault(row["level"], {}).setdefault(row["year"], []).append(row)
+    district = {y: rs[0] for y, rs in by_level.get("district", {}).items()}
+    target = targets.get(year)
+    payload = {
+        "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
+        "indicator": {"code": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
+                      "unit": indicator.unit, "decimals": indicator.decimals, "direction": indicator.direction,
+                      "description": indicator.description},
+        "target_name": target.name if target else (link.measure if link else ""),
+        "goal": target_goal(target) if target else None,
+        "status": target_status(target, district[year]["value"], link.tolerance)
+        if target and year in district else ("no_data" if target else None),
+        "trend": {"indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
+                  "unit": indicator.unit, "decimals": indicator.decimals, "years": plan.years,
+                  "actual": [_num(district[y]["value"]) if y in district else None for y in plan.years],
+                  "reported": [district[y]["schools_reported"] if y in district else None for y in plan.years],
+                  "expected": [district[y]["schools_expected"] if y in district else None for y in plan.years],
+                  "goals": [target_goal(targets[y]) for y in plan.years if y in targets]},
+        "district": _row(district[year]) if year in district else None,
+        "breakdowns": {level: [_row(r) for r in by_level.get(level, {}).get(year, [])] for level in BREAKDOWNS},
+        "data_as_of": district[year]["computed_at"].isoformat() if year in district else None,
+    }
+    if with_schools:
+        payload.update(_school_part(indicator, year, target, link, school_codes))
+    return payload
+
+
+def school_history(*, school_code: str, years) -> list[dict]:
+    """Every indicator value of one school over the years, indicator by indicator."""
+    rows = IndicatorValue.objects.filter(level="school", unit_key=school_code, year__in=years).select_related(
+        "indicator").order_by("indicator__code", "year")
+    table: dict = {}
+    for row in rows:
+        entry = table.setdefault(row.indicator.code, {"indicator": row.indicator, "values": {}})
+        entry["values"][row.year] = _num(row.value)
+    return [{"indicator": e["indicator"], "values": [e["values"].get(y) for y in years]} for e in table.values()]

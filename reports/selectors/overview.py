@@ -1,0 +1,135 @@
+"""The leader overview: a summary line, a card per annual target, a trend per target indicator
+and the progress of the action items. A fixed number of queries whatever the number of schools."""
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q
+
+from indicators.models import IndicatorValue, TargetLink
+from indicators.rollup.store import target_status
+from plans.models import ActionItem, AnnualTarget, Comparator, ItemStatus, Plan
+
+DISTRICT = ("district", "district")
+
+
+def _num(value):
+    return None if value is None else float(value)
+
+
+def target_goal(target: AnnualTarget) -> dict:
+    """The goal as data a chart can draw: a line (value) or a band (low, high)."""
+    return {"year": target.year, "comparator": target.comparator, "value": _num(target.value),
+            "low": _num(target.low), "high": _num(target.high), "display": target.display_goal()}
+
+
+def signed_gap(target: AnnualTarget, actual) -> float | None:
+    """Actual minus the nearest edge of the goal (0 when met); negative means short of a higher goal."""
+    if actual is None:
+        return None
+    actual = Decimal(str(actual))
+    distance = float(target.distance_from(actual))
+    if distance == 0:
+        return 0.0
+    edge = target.value if target.comparator != Comparator.RANGE else (
+        target.low if actual < target.low else target.high)
+    return distance if actual > edge else -distance
+
+
+def display_decimals(target: AnnualTarget, actual, decimals: int) -> int:
+    """Enough decimals that a miss never reads as the goal itself (96.96% against ≥97%: 96.96%, not 97.0%)."""
+    if actual is None or target.is_met_by(actual):
+        return decimals
+    gap = abs(signed_gap(target, actual))
+    while decimals < 4 and round(gap, decimals) == 0:
+        decimals += 1
+    return decimals
+
+
+def _values_by_indicator(indicator_ids, years, unit) -> dict:
+    level, key = unit
+    rows = IndicatorValue.objects.filter(indicator_id__in=indicator_ids, year__in=years, level=level, unit_key=key)
+    fields = ("indicator_id", "year", "value", "schools_expected", "schools_reported", "computed_at", "unit_label")
+    out = defaultdict(dict)
+    for row in rows.values(*fields):
+        out[row["indicator_id"]][row["year"]] = row
+    return out
+
+
+def _card(target, link, row) -> dict:
+    indicator = link.indicator
+    actual = row["value"] if row else None
+    status = target_status(target, actual, link.tolerance)
+    note = getattr(target, "gap_note", None) if status in {"not_met", "close"} else None
+    return {
+        "target_id": target.id, "measure": target.measure, "name": target.name, "year": target.year,
+        "indicator": indicator.code, "indicator_name": indicator.name_zh, "indicator_name_en": indicator.name_en,
+        "unit": indicator.unit, "decimals": display_decimals(target, actual, indicator.decimals),
+        "direction": indicator.direction, "goal": target_goal(target), "actual": _num(actual),
+        "gap": signed_gap(target, actual), "status": status,
+        "schools_reported": row["schools_reported"] if row else 0,
+        "schools_expected": row["schools_expected"] if row else 0,
+        "computed_at": row["computed_at"].isoformat() if row else None,
+        "gap_note": note.text if note else "",
+    }
+
+
+def _trend(link, targets_by_year: dict, values: dict, years) -> dict:
+    indicator = link.indicator
+    return {
+        "indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en, "unit": indicator.unit,
+        "decimals": indicator.decimals, "years": list(years),
+        "actual": [_num(values.get(y, {}).get("value")) for y in years],
+        "reported": [values.get(y, {}).get("schools_reported") for y in years],
+        "expected": [values.get(y, {}).get("schools_expected") for y in years],
+        "goals": [target_goal(targets_by_year[y]) for y in years if y in targets_by_year],
+    }
+
+
+def summary_counts(cards: list[dict]) -> dict:
+    counts = dict.fromkeys(["met", "close", "not_met", "no_data"], 0)
+    for card in cards:
+        counts[card["status"]] += 1
+    return {"total": len(cards), **counts}
+
+
+def _progress(plan: Plan, year: int) -> dict:
+    """Share of action items done up to the chosen year, by programme and by department."""
+    items = ActionItem.objects.filter(programme__plan=plan, year__lte=year)
+    done = Count("id", filter=Q(status=ItemStatus.DONE))
+    programmes = items.values("programme__number", "programme__name").annotate(total=Count("id"), done=done)
+    departments = items.values("departments__id", "departments__name").annotate(total=Count("id"), done=done)
+    return {
+        "programmes": [{"label": f"({p['programme__number']}) {p['programme__name']}", "total": p["total"],
+                        "done": p["done"]} for p in programmes.order_by("programme__number")],
+        "departments": [{"label": d["departments__name"], "total": d["total"], "done": d["done"]}
+                        for d in departments.order_by("departments__id") if d["departments__id"]],
+    }
+
+
+def overview_payload(*, plan: Plan, year: int, unit: tuple[str, str] = DISTRICT) -> dict:
+    links = {link.measure: link for link in TargetLink.objects.filter(plan=plan).select_related("indicator")}
+    targets = list(AnnualTarget.objects.filter(plan=plan).select_related("gap_note").order_by("id"))
+    measured = {m: link for m, link in links.items() if link.indicator_id}
+    values = _values_by_indicator({link.indicator_id for link in measured.values()}, plan.years, unit)
+    by_measure = defaultdict(dict)
+    for target in targets:
+        by_measure[target.measure][target.year] = target
+    this_year = [t for t in targets if t.year == year]
+    cards = [_card(t, measured[t.measure], values[measured[t.measure].indicator_id].get(year))
+             for t in this_year if t.measure in measured]
+    trends = [_trend(measured[m], by_measure[m], values[measured[m].indicator_id], plan.years)
+              for m in dict.fromkeys(c["measure"] for c in cards)]
+    untracked = [{"name": t.name, "goal": t.display_goal(), "note": links[t.measure].note if t.measure in links else ""}
+                 for t in this_year if t.measure not in measured]
+    stamps = [c["computed_at"] for c in cards if c["computed_at"]]
+    labels = {row["unit_label"] for rows in values.values() for row in rows.values()}
+    return {
+        "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
+        "unit": {"level": unit[0], "key": unit[1], "label": next(iter(labels), "")},
+        "summary": summary_counts(cards), "cards": cards, "trends": trends, "untracked": untracked,
+        "progress": _progress(plan, year), "data_as_of": max(stamps) if stamps else None,
+    }
+
+
+def latest_computed_at():
+    return IndicatorValue.objects.aggregate(at=Max("computed_at"))["at"]

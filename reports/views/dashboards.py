@@ -1,0 +1,112 @@
+"""Leader overview, indicator page, a school's history, action items and collection.
+Views stay thin: access, one selector, figures, render."""
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import Indicator, IndicatorValue, Level, ReportingPeriod, School, SubmissionStatus
+from indicators.selectors.collection import period_completeness
+from reports import figures
+from reports.access import (
+    get_school_code_for_user,
+    listable_school_codes,
+    own_school,
+    require_bureau,
+    require_dashboard_role,
+)
+from reports.formatting import summary_line
+from reports.selectors.actions import actions_payload
+from reports.selectors.indicator import indicator_payload, school_history
+from reports.selectors.overview import overview_payload
+from reports.views.filters import filter_choices, read_filters
+
+
+def _charts(*pairs) -> list[dict]:
+    """[(dom id, figure dict)…] for the page's json_script tags."""
+    return [{"id": pair[0], "data_id": f"{pair[0]}-data", "figure": pair[1]} for pair in pairs if pair and pair[1]]
+
+
+@login_required
+def overview(request, template="reports/overview.html"):
+    require_dashboard_role(request.user)
+    filters = read_filters(request)
+    data = overview_payload(plan=filters.plan, year=filters.year, unit=filters.unit)
+    progress = data["progress"]
+    trend_charts = _charts(*((f"trend-{t['indicator']}", figures.trend_figure(t, height=260)) for t in data["trends"]))
+    for chart, trend in zip(trend_charts, data["trends"], strict=True):
+        chart["indicator"] = trend["indicator"]
+    progress_charts = _charts(
+        ("progress-programmes", figures.progress_figure(progress["programmes"], title=_("各工程行动计划完成率"))),
+        ("progress-departments", figures.progress_figure(progress["departments"], title=_("各责任部门完成率"))),
+    )
+    return render(request, template, {"data": data, "summary": summary_line(data), "filters": filters,
+                                      "trend_charts": trend_charts, "progress_charts": progress_charts,
+                                      "choices": filter_choices(), "charts": trend_charts + progress_charts})
+
+
+@login_required
+def print_report(request):
+    return overview(request, template="reports/print.html")
+
+
+@login_required
+def indicator(request, code: str):
+    require_dashboard_role(request.user)
+    filters = read_filters(request, breakdowns=False)
+    item = get_object_or_404(Indicator, code=code)
+    codes = listable_school_codes(request.user)
+    data = indicator_payload(plan=filters.plan, indicator=item, year=filters.year, school_codes=codes,
+                             with_schools=codes != set())
+    unit, decimals, goal = item.unit, item.decimals, data["goal"]
+    charts = _charts(
+        ("trend", figures.trend_figure(data["trend"], title=_("实际与目标(全区)"))),
+        ("by-town", figures.breakdown_figure(data["breakdowns"]["town"], title=_("按镇/街道"), unit=unit,
+                                             decimals=decimals, goal=goal)),
+        ("by-type", figures.breakdown_figure(data["breakdowns"]["school_type"], title=_("按学校类型"), unit=unit,
+                                             decimals=decimals, goal=goal)),
+        ("spread", figures.spread_figure(data["spread"], title=_("学校间分布"), unit=unit, goal=goal)
+         if data.get("spread") else None),
+    )
+    mine = own_school(request.user)
+    own = (IndicatorValue.objects.filter(indicator=item, year=filters.year, level="school", unit_key=mine.code)
+           .first() if mine else None)
+    return render(request, "reports/indicator.html", {"data": data, "filters": filters, "charts": charts,
+                                                      "own_school": mine, "own_value": own,
+                                                      "lists_allowed": codes != set(), "levels": dict(Level.choices)})
+
+
+@login_required
+def school(request, code: str):
+    code = get_school_code_for_user(request.user, code)
+    filters = read_filters(request, breakdowns=False)
+    return render(request, "reports/school.html", {
+        "school": School.objects.select_related("town").get(code=code), "filters": filters,
+        "rows": school_history(school_code=code, years=filters.plan.years)})
+
+
+@login_required
+def actions(request):
+    require_dashboard_role(request.user)
+    filters = read_filters(request, breakdowns=False)
+    data = actions_payload(plan=filters.plan, today=timezone.localdate())
+    charts = _charts(("heatmap", figures.heatmap_figure(data["heatmap"], title=_("各部门各年度行动计划完成率"))))
+    return render(request, "reports/actions.html", {"data": data, "filters": filters, "charts": charts})
+
+
+@login_required
+def collection(request):
+    require_bureau(request.user)
+    periods = list(ReportingPeriod.objects.select_related("dataset").order_by("-year", "-semester", "dataset__code"))
+    period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or next(
+        (p for p in periods if not p.closed), periods[0] if periods else None)
+    data = period_completeness(period=period) if period else None
+    charts = _charts(
+        ("by-town", figures.completeness_figure(data["by_town"], label_key="town", title=_("各镇/街道填报进度")))
+        if data else None,
+        ("by-type", figures.completeness_figure(data["by_type"], label_key="label", title=_("各类学校填报进度")))
+        if data else None,
+    )
+    statuses = {**dict(SubmissionStatus.choices), "not_started": _("未开始")}
+    return render(request, "reports/collection.html", {"periods": periods, "period": period, "data": data,
+                                                       "charts": charts, "statuses": statuses})
