@@ -7,7 +7,7 @@ import json
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop as N_
+from django.utils.translation import gettext_noop
 
 from reports.formatting import STATUS_COLOURS, fmt_value
 
@@ -139,8 +139,10 @@ def progress_figure(rows: list[dict], *, title: str) -> dict:
     return to_dict(go.Figure(data=[bar], layout=layout))
 
 
-COMPLETENESS_PARTS = [("approved", N_("已审核")), ("checked", N_("已初审")), ("submitted", N_("已上报")),
-                      ("returned", N_("已退回")), ("draft", N_("草稿")), ("not_started", N_("未开始"))]
+COMPLETENESS_PARTS = [
+    ("approved", gettext_noop("已审核")), ("checked", gettext_noop("已初审")), ("submitted", gettext_noop("已上报")),
+    ("returned", gettext_noop("已退回")), ("draft", gettext_noop("草稿")), ("not_started", gettext_noop("未开始")),
+]
 COMPLETENESS_COLOURS = {"approved": STATUS_COLOURS["met"], "checked": "#4d9a63", "submitted": STATUS_COLOURS["close"],
                         "returned": STATUS_COLOURS["not_met"], "draft": "#9aa3ad", "not_started": "#d5dbe3"}
 

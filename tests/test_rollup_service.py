@@ -80,7 +80,8 @@ def test_a_failed_run_records_its_error_and_keeps_previous_results(cast, setting
     _approve(cast, period, cast.school_a, cast.reporter_a, kids="100", puhui="90")
     rollup_service.rollup_run_all(year=2022)
     before = IndicatorValue.objects.count()
-    with mock.patch("indicators.rollup.store.TargetStatus.objects.update_or_create", side_effect=RuntimeError("磁盘已满")):
+    broken = RuntimeError("磁盘已满")
+    with mock.patch("indicators.rollup.store.TargetStatus.objects.update_or_create", side_effect=broken):
         with pytest.raises(RuntimeError):
             rollup_service.rollup_run_all(year=2022)
     failed = RollupRun.objects.order_by("-id").first()

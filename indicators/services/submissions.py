@@ -40,7 +40,9 @@ class SubmissionProblems(ValidationError):
 
 
 def _lock(submission: Submission) -> Submission:
-    return Submission.objects.select_for_update(of=("self",)).select_related("period__dataset", "school").get(pk=submission.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the outer join to school
+    locked = Submission.objects.select_for_update(of=("self",)).select_related("period__dataset", "school")
+    return locked.get(pk=submission.pk)
 
 
 def _transition(submission: Submission, to: str, by, reason: str = "") -> None:

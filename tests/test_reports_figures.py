@@ -1,0 +1,89 @@
+"""Figure builders and number formats, tested on their data alone (no database)."""
+import json
+
+import pytest
+
+from reports import figures
+from reports.formatting import fmt_signed, fmt_value, summary_line
+
+TREND = {"indicator": "puhui", "name": "普惠性幼儿园覆盖率", "unit": "%", "decimals": 1, "years": [2019, 2020, 2021],
+         "actual": [78.0, None, 84.25], "reported": [2, None, 2], "expected": [2, 2, 2],
+         "goals": [{"year": 2020, "comparator": "gte", "value": 83.0, "low": None, "high": None, "display": "≥83%"},
+                   {"year": 2021, "comparator": "gte", "value": 86.0, "low": None, "high": None, "display": "≥86%"}]}
+
+
+def test_number_formats_read_as_chinese_reports_write_them():
+    assert fmt_value(98.5, "%", 1) == "98.5%"
+    assert fmt_value(1234, "所", 0) == "1,234所"
+    assert fmt_value(None, "%") == "—"
+    assert fmt_signed(-1.8, "%", 1) == "−1.8个百分点"
+    assert fmt_signed(2, "所", 0) == "+2所"
+
+
+def test_summary_line_counts_every_status():
+    overview = {"year": 2021, "summary": {"total": 29, "met": 21, "close": 3, "not_met": 4, "no_data": 1},
+                "unit": {"level": "district"}}
+    assert summary_line(overview) == "2021年 29项指标 达标21项 接近3项 未达标4项 无数据1项"
+
+
+def test_trend_draws_actual_and_target_line_in_year_order():
+    fig = figures.trend_figure(TREND)
+    goal, actual = fig["data"]
+    assert actual["y"] == [78.0, None, 84.25]
+    assert actual["text"] == ["78.0%", "", "84.2%"]
+    assert goal["x"] == ["2020", "2021"] and goal["y"] == [83.0, 86.0]
+    assert fig["layout"]["xaxis"]["categoryarray"] == ["2019", "2020", "2021"]
+    assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
+
+
+def test_figures_carry_no_plotly_template():
+    fig = figures.trend_figure(TREND)
+    assert "template" not in fig["layout"]
+    assert len(json.dumps(fig)) < 3000  # the default template alone is ~7 KB
+
+
+def test_range_target_is_drawn_as_a_band():
+    trend = {**TREND, "goals": [{"year": y, "comparator": "range", "value": None, "low": 5.0, "high": 7.0,
+                                 "display": "5–7所"} for y in (2020, 2021)]}
+    high, low, _actual = figures.trend_figure(trend)["data"]
+    assert high["y"] == [7.0, 7.0] and low["y"] == [5.0, 5.0]
+    assert low["fill"] == "tonexty"
+
+
+def test_breakdown_skips_units_without_value_and_draws_the_target():
+    rows = [{"label": "林荫街道", "value": 97.5, "reported": 1, "expected": 1},
+            {"label": "泊尔江海子镇", "value": None, "reported": 0, "expected": 1}]
+    goal = {"year": 2021, "comparator": "gte", "value": 86.0, "low": None, "high": None, "display": "≥86%"}
+    fig = figures.breakdown_figure(rows, title="按镇/街道", unit="%", decimals=1, goal=goal)
+    bar = fig["data"][0]
+    assert bar["x"] == ["林荫街道"] and bar["y"] == [97.5] and bar["text"] == ["97.5%"]
+    assert fig["layout"]["shapes"][0]["y0"] == 86.0
+
+
+def test_spread_uses_precomputed_quartiles():
+    stats = {"n": 5, "min": 1.0, "q1": 2.0, "median": 3.0, "q3": 4.0, "max": 5.0, "mean": 3.0}
+    box = figures.spread_figure(stats, title="分布", unit="%", goal=None)["data"][0]
+    assert (box["q1"], box["median"], box["q3"]) == ([2.0], [3.0], [4.0])
+
+
+def test_heatmap_writes_done_over_total_in_each_cell():
+    heatmap = {"departments": ["教体局", "财政局"], "years": [2019, 2020], "share": [[50.0, None], [100.0, 0.0]],
+               "text": [["1/2", ""], ["1/1", "0/1"]]}
+    trace = figures.heatmap_figure(heatmap, title="完成率")["data"][0]
+    assert trace["z"] == [[50.0, None], [100.0, 0.0]] and trace["text"] == [["1/2", ""], ["1/1", "0/1"]]
+
+
+def test_progress_bars_are_shares_of_items_done():
+    fig = figures.progress_figure([{"label": "工程一", "total": 4, "done": 1}, {"label": "工程二", "total": 0,
+                                                                             "done": 0}], title="进度")
+    assert fig["data"][0]["x"] == [25.0, 0]
+    assert fig["data"][0]["text"][0] == "25% (1/4)"
+
+
+@pytest.mark.parametrize("status", ["approved", "not_started"])
+def test_completeness_stacks_each_status(status):
+    rows = [{"town": "林荫街道", "approved": 3, "not_started": 2}]
+    fig = figures.completeness_figure(rows, label_key="town", title="进度")
+    names = [t["name"] for t in fig["data"]]
+    trace = fig["data"][[s for s, _ in figures.COMPLETENESS_PARTS].index(status)]
+    assert len(names) == 6 and trace["y"] == [rows[0][status]]

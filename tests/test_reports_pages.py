@@ -1,0 +1,213 @@
+"""Dashboard pages: who sees what, bounded queries, both languages, meeting snapshots, exports."""
+import io
+import zipfile
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+from pptx import Presentation
+
+from indicators.models import IndicatorValue
+from reports.models import ExportJob, MeetingSnapshot
+from tests import reports_fixtures
+from tests.factories import SchoolFactory
+
+
+@pytest.fixture
+def data(cast):
+    return reports_fixtures.build(cast, by=cast.admin)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+def _client(client, user):
+    client.force_login(user)
+    return client
+
+
+PAGES = ["reports:overview", "reports:print", "reports:actions"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("who,status", [("admin", 200), ("leader", 200), ("staff_fin", 200), ("reporter_a", 200),
+                                        ("town_reviewer", 200), ("outsider", 403)])
+def test_dashboards_open_to_every_role_but_not_outsiders(client, cast, data, name, who, status):
+    response = _client(client, getattr(cast, who)).get(reverse(name))
+    assert response.status_code == status
+    if status == 200:
+        assert "测试实施方案" in response.content.decode() or name == "reports:actions"
+
+
+def test_anonymous_is_sent_to_login(client, data):
+    response = client.get(reverse("reports:overview"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("who,sees_list", [("leader", True), ("admin", True), ("reporter_a", False),
+                                           ("staff_fin", False)])
+def test_school_lists_only_for_those_who_may_see_the_schools(client, cast, data, who, sees_list):
+    response = _client(client, getattr(cast, who)).get(reverse("reports:indicator", args=["puhui"]) + "?year=2021")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "全区" in page and "84.2%" in page  # everyone sees the district figure
+    assert (cast.school_b.name in page) is sees_list
+
+
+def test_reporter_sees_own_school_value_on_indicator_page(client, cast, data):
+    page = _client(client, cast.reporter_a).get(reverse("reports:indicator", args=["puhui"]) + "?year=2021")
+    assert "本校" in page.content.decode() and "97.5%" in page.content.decode()
+
+
+@pytest.mark.parametrize("who,status", [("leader", 200), ("reporter_a", 200), ("reporter_b", 404),
+                                        ("town_reviewer", 200), ("staff_fin", 404)])
+def test_school_history_only_for_own_or_overseen_schools(client, cast, data, who, status):
+    response = _client(client, getattr(cast, who)).get(reverse("reports:school", args=[cast.school_a.code]))
+    assert response.status_code == status
+    if status == 200:
+        assert "97.5%" in response.content.decode()
+
+
+@pytest.mark.parametrize("who,status", [("leader", 200), ("reviewer", 200), ("reporter_a", 403),
+                                        ("staff_edu", 403)])
+def test_collection_and_meetings_are_for_bureau_staff(client, cast, data, who, status):
+    c = _client(client, getattr(cast, who))
+    assert c.get(reverse("reports:collection")).status_code == status
+    assert c.get(reverse("reports:meetings")).status_code == status
+
+
+def test_overview_shows_summary_cards_status_words_and_gap_note(client, cast, data):
+    page = _client(client, cast.leader).get(reverse("reports:overview") + "?year=2021").content.decode()
+    assert "2021年 2项指标 达标0项 接近1项 未达标1项 无数据0项" in page
+    assert "≈ 接近" in page and "✘ 未达标" in page  # never colour alone
+    assert "−1.8个百分点" in page and "覆盖 2/2 所学校" in page
+    assert "两所民办园转普惠的审批延后到次年。" in page
+    assert "/static/vendor/plotly.min.js" in page and "cdn" not in page.lower()
+
+
+def test_overview_filter_by_town_and_bad_values_are_named(client, cast, data):
+    c = _client(client, cast.leader)
+    page = c.get(reverse("reports:overview") + f"?year=2021&town={cast.town_a.code}").content.decode()
+    assert "97.5%" in page and "达标1项" in page
+    page = c.get(reverse("reports:overview") + "?year=1999&school_type=nonsense").content.decode()
+    assert "“1999” 不在方案年度" in page and "“nonsense”" in page
+
+
+def test_pages_render_in_english(client, cast, data):
+    c = _client(client, cast.leader)
+    c.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = c.get(reverse("reports:overview") + "?year=2021").content.decode()
+    assert "2021: 2 indicators" in page and "Not met" in page
+    page = c.get(reverse("reports:indicator", args=["puhui"]) + "?year=2021").content.decode()
+    assert "Public-benefit coverage" in page
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url", ["/reports/?year=2021", "/reports/indicators/puhui/?year=2021", "/reports/actions/",
+                                 "/reports/print/?year=2021", "/reports/collection/"])
+def test_query_count_does_not_grow_with_schools(client, cast, data, url):
+    c = _client(client, cast.leader)
+    before = _count_queries(c, url)
+    plan, coverage, _ = data
+    for n in range(40):
+        school = SchoolFactory(town=cast.town_a)
+        reports_fixtures.value_row(coverage, 2021, "school", school.code, school.name, 50 + n, 1, 1)
+    assert _count_queries(c, url) == before
+    assert before <= 16
+
+
+def test_freezing_a_meeting_keeps_its_figures_when_new_ones_arrive(client, cast, data):
+    c = _client(client, cast.reviewer)
+    response = c.post(reverse("reports:meetings") + "?year=2021",
+                      {"title": "2021年度教育工作会", "year": "2021", "indicators": ["puhui"]})
+    snapshot = MeetingSnapshot.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("reports:meeting", args=[snapshot.pk])
+    # a later approval changes the stored district value
+    _, coverage, _ = data
+    IndicatorValue.objects.filter(indicator=coverage, year=2021, level="district").update(value=90)
+    leader = _client(client, cast.leader)
+    meeting = leader.get(reverse("reports:meeting", args=[snapshot.pk])).content.decode()
+    assert "84.2%" in meeting and "90.0%" not in meeting
+    assert "数据截至 2022-03-01 09:30" in meeting
+    assert meeting.count('class="slide') >= 3  # summary, trends, the chosen indicator by town
+    live = leader.get(reverse("reports:overview") + "?year=2021").content.decode()
+    assert "90.0%" in live
+
+
+@pytest.mark.parametrize("form,field", [({"title": " ", "year": "2021"}, "请填写会议名称"),
+                                        ({"title": "会", "year": "2030"}, "不在方案年度内"),
+                                        ({"title": "会", "year": "2021", "indicators": ["nope"]}, "未知指标")])
+def test_bad_freeze_form_names_the_field_and_saves_nothing(client, cast, data, form, field):
+    response = _client(client, cast.reviewer).post(reverse("reports:meetings"), form)
+    assert response.status_code == 400 and field in response.content.decode()
+    assert not MeetingSnapshot.objects.exists()
+
+
+def test_leader_cannot_freeze(client, cast, data):
+    response = _client(client, cast.leader).post(reverse("reports:meetings"), {"title": "会", "year": "2021"})
+    assert response.status_code == 403 and not MeetingSnapshot.objects.exists()
+
+
+def test_workbook_export_runs_as_a_job_and_holds_targets_breakdowns_and_items(
+        client, cast, data, media, eager_celery, django_capture_on_commit_callbacks):
+    c = _client(client, cast.leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = c.post(reverse("reports:workbook") + "?year=2021")
+    job = ExportJob.objects.get()
+    assert response["Location"] == reverse("reports:export", args=[job.pk])
+    status = c.get(reverse("reports:export_status", args=[job.pk])).json()
+    assert status["status"] == "done" and status["download"]
+    body = b"".join(c.get(status["download"]).streaming_content)
+    book = load_workbook(io.BytesIO(body))
+    assert book.sheetnames == ["目标与实际", "指标分解", "行动计划"]
+    targets = list(book["目标与实际"].iter_rows(values_only=True))
+    assert (2021, "普惠性幼儿园覆盖率", "普惠性幼儿园覆盖率", "≥86%", 84.2) in [row[:5] for row in targets]
+    assert len(list(book["行动计划"].iter_rows())) == 1 + 4
+
+
+def test_deck_export_has_one_native_chart_a_slide(client, cast, data, media, eager_celery,
+                                                  django_capture_on_commit_callbacks):
+    c = _client(client, cast.reviewer)
+    c.post(reverse("reports:meetings"), {"title": "例会", "year": "2021", "indicators": ["puhui"]})
+    snapshot = MeetingSnapshot.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        c.post(reverse("reports:deck", args=[snapshot.pk]))
+    job = ExportJob.objects.get()
+    body = b"".join(c.get(reverse("reports:export_download", args=[job.pk])).streaming_content)
+    deck = Presentation(io.BytesIO(body))
+    charts = [s for s in deck.slides if any(shape.has_chart for shape in s.shapes)]
+    assert len(deck.slides) == 1 + len(charts) and len(charts) == 3  # two trends + puhui by town
+    assert zipfile.is_zipfile(io.BytesIO(body))
+    assert "数据截至 2022-03-01 09:30" in "".join(
+        shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+
+
+def test_export_of_someone_else_is_not_found(client, cast, data, media, eager_celery):
+    job = ExportJob.objects.create(kind="xlsx", plan=data[0], year=2021, created_by=cast.admin)
+    assert _client(client, cast.leader).get(reverse("reports:export_status", args=[job.pk])).status_code == 404
+
+
+def test_failed_export_shows_its_error(cast, data, media, monkeypatch):
+    from reports import services
+
+    job = ExportJob.objects.create(kind="pptx", plan=data[0], year=2021, created_by=cast.admin)  # no snapshot
+    services.export_job_run(job=job)
+    job.refresh_from_db()
+    assert job.status == "failed" and job.error
+
+
+def test_api_overview_returns_the_same_payload(client, cast, data):
+    body = _client(client, cast.reporter_a).get("/api/reports/overview/?year=2021").json()
+    assert body["summary"]["close"] == 1 and body["year"] == 2021
+    assert _client(client, cast.outsider).get("/api/reports/overview/?year=2021").status_code == 403
+    assert _client(client, cast.leader).get("/api/reports/overview/?year=1800").status_code == 400

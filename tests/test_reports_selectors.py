@@ -1,0 +1,94 @@
+"""Dashboard payloads read the stored rollup results and the plan, and say what they show."""
+import datetime
+
+import pytest
+
+from indicators.models import IndicatorValue
+from reports.selectors.actions import actions_payload
+from reports.selectors.indicator import indicator_payload
+from reports.selectors.overview import overview_payload
+from tests import reports_fixtures
+
+
+@pytest.fixture
+def data(cast):
+    plan, coverage, myopia = reports_fixtures.build(cast, by=cast.admin)
+    return plan, coverage, myopia
+
+
+def test_overview_counts_statuses_honouring_direction_and_tolerance(data):
+    plan, *_ = data
+    payload = overview_payload(plan=plan, year=2021)
+    cards = {c["measure"]: c for c in payload["cards"]}
+    # 84.2 against ≥86 with tolerance 2: close; 6.5 against <5 (lower is better) with tolerance 1: not met
+    assert cards["puhui"]["status"] == "close" and cards["puhui"]["gap"] == pytest.approx(-1.8)
+    assert cards["myopia"]["status"] == "not_met" and cards["myopia"]["gap"] == pytest.approx(1.5)
+    assert payload["summary"] == {"total": 2, "met": 0, "close": 1, "not_met": 1, "no_data": 0}
+    assert [u["name"] for u in payload["untracked"]] == ["出台课后服务文件"]
+
+
+def test_overview_card_carries_coverage_data_time_and_gap_note(data):
+    plan, *_ = data
+    card = next(c for c in overview_payload(plan=plan, year=2021)["cards"] if c["measure"] == "puhui")
+    assert (card["schools_reported"], card["schools_expected"]) == (2, 2)
+    assert datetime.datetime.fromisoformat(card["computed_at"]) == reports_fixtures.AS_OF
+    assert card["gap_note"] == "两所民办园转普惠的审批延后到次年。"
+
+
+def test_overview_trend_spans_the_plan_years_with_targets(data):
+    plan, *_ = data
+    trend = next(t for t in overview_payload(plan=plan, year=2021)["trends"] if t["indicator"] == "puhui")
+    assert trend["years"] == [2019, 2020, 2021]
+    assert trend["actual"] == [78.0, 84.5, 84.2]
+    assert [g["value"] for g in trend["goals"]] == [80.0, 83.0, 86.0]
+
+
+def test_overview_for_one_town_reads_that_towns_values(cast, data):
+    plan, *_ = data
+    payload = overview_payload(plan=plan, year=2021, unit=("town", cast.town_a.code))
+    card = next(c for c in payload["cards"] if c["measure"] == "puhui")
+    assert card["actual"] == 97.5 and card["status"] == "met"
+    assert payload["unit"]["label"] == cast.town_a.name
+
+
+def test_missing_value_is_no_data_not_zero(data):
+    plan, coverage, _ = data
+    IndicatorValue.objects.filter(indicator=coverage, year=2021, level="district").update(value=None)
+    card = next(c for c in overview_payload(plan=plan, year=2021)["cards"] if c["measure"] == "puhui")
+    assert card["actual"] is None and card["status"] == "no_data"
+
+
+def test_overview_progress_is_share_of_items_done_by_programme_and_department(data):
+    plan, *_ = data
+    progress = overview_payload(plan=plan, year=2020)["progress"]
+    assert progress["programmes"] == [{"label": "(1) 学前教育普及普惠工程", "total": 3, "done": 2}]
+    assert {d["label"]: (d["done"], d["total"]) for d in progress["departments"]} == {"教体局": (2, 2),
+                                                                                       "财政局": (0, 1)}
+
+
+def test_indicator_lists_schools_below_target_worst_first(cast, data):
+    plan, coverage, _ = data
+    payload = indicator_payload(plan=plan, indicator=coverage, year=2021)
+    assert [s["key"] for s in payload["below"]] == [cast.school_b.code]
+    assert payload["below"][0]["gap"] == pytest.approx(23.5)
+    assert payload["spread"]["n"] == 2 and payload["spread"]["min"] == 62.5
+    assert {r["label"]: r["value"] for r in payload["breakdowns"]["town"]} == {cast.town_a.name: 97.5,
+                                                                               cast.town_b.name: 62.5}
+
+
+def test_indicator_restricted_to_some_schools_lists_only_those(cast, data):
+    plan, coverage, _ = data
+    payload = indicator_payload(plan=plan, indicator=coverage, year=2021, school_codes={cast.school_a.code})
+    assert payload["below"] == [] and [s["key"] for s in payload["schools"]] == [cast.school_a.code]
+
+
+def test_actions_heatmap_and_scorecards(data):
+    plan, *_ = data
+    payload = actions_payload(plan=plan, today=datetime.date(2022, 6, 1))
+    heat = payload["heatmap"]
+    assert heat["departments"] == ["教体局", "财政局"]
+    assert heat["share"][0] == [100.0, 100.0, 0.0] and heat["text"][0] == ["1/1", "1/1", "0/1"]
+    cards = {c["department"]: c for c in payload["scorecards"]}
+    assert cards["教体局"] == {"department": "教体局", "total": 3, "done": 2, "in_progress": 0, "late": 1}
+    assert cards["财政局"]["late"] == 1  # in progress after its year ended
+    assert payload["overdue_total"] == 2
