@@ -23,7 +23,7 @@ def _layout(title: str, *, unit: str = "", height: int = 360, **extra) -> dict:
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50}, "paper_bgcolor": "#fff", "plot_bgcolor": "#fff",
         "legend": {"orientation": "h", "y": -0.2}, "hovermode": "closest",
         "yaxis": {"ticksuffix": "%" if unit == "%" else "", "gridcolor": "#e5e9ef", "tickformat": ",",
-                  "title": {"text": _unit_title(unit)}},
+                  "automargin": True, "title": {"text": _unit_title(unit)}},
     }
     layout.update(extra)
     return layout
@@ -31,6 +31,15 @@ def _layout(title: str, *, unit: str = "", height: int = 360, **extra) -> dict:
 
 def _unit_title(unit: str) -> str:
     return _("百分比(%)") if unit == "%" else (_("数量(%(unit)s)") % {"unit": unit} if unit else "")
+
+
+def for_projector(figure: dict) -> dict:
+    """Large type for a meeting room: the same figure, fonts readable from the back row."""
+    layout = figure["layout"]
+    layout["font"] = {**layout.get("font", {}), "size": 22}
+    layout["margin"] = {"l": 90, "r": 30, "t": 20, "b": 90}
+    layout.pop("title", None)
+    return figure
 
 
 def to_dict(figure: go.Figure) -> dict:
@@ -71,7 +80,7 @@ def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) ->
                         line={"color": ACTUAL, "width": 3}, marker={"size": 9}, text=labels,
                         textposition="top center", hovertemplate=_hover(unit, decimals))
     figure = go.Figure(data=[*_goal_traces(trend["goals"]), actual], layout=_layout(
-        title or trend["name"], unit=unit, height=height,
+        trend["name"] if title is None else title, unit=unit, height=height,
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": years, "title": {"text": _("年度")}}))
     return to_dict(figure)
 

@@ -53,12 +53,13 @@ def slides_for(payload: dict) -> list[dict]:
     slides = [{"kind": "summary", "title": summary_line(overview), "cards": overview["cards"]}]
     for trend in overview["trends"]:
         slides.append(_chart_slide(trend["name"], f"slide-trend-{trend['indicator']}",
-                                   figures.trend_figure(trend, title="", height=560)))
+                                   figures.for_projector(figures.trend_figure(trend, title="", height=560))))
     for chosen in payload["indicators"]:
         ind = chosen["indicator"]
         figure = figures.breakdown_figure(chosen["breakdowns"]["town"], title="", unit=ind["unit"],
                                           decimals=ind["decimals"], goal=chosen["goal"], height=560)
-        slides.append(_chart_slide(f"{ind['name']} · {_('按镇/街道')}", f"slide-town-{ind['code']}", figure))
+        slides.append(_chart_slide(f"{ind['name']} · {_('按镇/街道')}", f"slide-town-{ind['code']}",
+                                   figures.for_projector(figure)))
     return slides
 
 
