@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# Two processes (the machine has two cores); tests that start a Celery worker share one of them.
+PYTEST_ARGS ?= -n 2 --dist loadgroup
 export DJANGO_SETTINGS_MODULE := edugov.settings
 
 .PHONY: run test venv setup lint serve worker beat

@@ -387,6 +387,9 @@ def main():
                         help="PostgreSQL server URL without a database name")
     parser.add_argument("--db", default="edugov_bench", help="scratch database (dropped and recreated)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database afterwards")
+    parser.add_argument("--build-only", action="store_true", help="generate the data, keep it, time nothing")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time against a database kept by an earlier run of the same size (clears its results)")
     parser.add_argument("--tracemalloc", action="store_true",
                         help="trace Python allocations during the full rollup (slows it; timing then inflated)")
     args = parser.parse_args()
@@ -398,7 +401,14 @@ def main():
     goal_s, goal_year_s = (60, 6) if province else (3, None)
     log(f"rollup benchmark: {args.schools:,} schools × {args.elements} elements × {args.years} years = "
         f"{total:,} values, {args.indicators} indicators; scratch database {args.db}")
+    if args.reuse:
+        setup_django(args.server, args.db)
+        built = reuse()
+        log("reusing the kept database; earlier rollup results cleared")
+        report(args, built, total, goal_s, goal_year_s)
+        return
     create_database(args.server, args.db)
+    keep = args.keep or args.build_only
     try:
         started = time.perf_counter()
         setup_django(args.server, args.db)
@@ -407,13 +417,30 @@ def main():
         built = build(args.schools, args.elements, args.years, args.indicators)
         log(f"generated ({built['towns']} towns) in {time.perf_counter() - started:.1f} s; "
             f"peak RSS so far {peak_rss_mb():.0f} MB")
-        report(args, built, total, goal_s, goal_year_s)
+        if not args.build_only:
+            report(args, built, total, goal_s, goal_year_s)
     finally:
-        if args.keep:
+        if keep:
             log(f"kept database {args.db}")
         else:
             drop_database(args.server, args.db)
             log(f"dropped database {args.db}")
+
+
+def reuse() -> dict:
+    from django.db import connection
+
+    from indicators.models import IndicatorValue, ReportingPeriod, RollupRun, TargetStatus, Town
+
+    TargetStatus.objects.all().delete()
+    IndicatorValue.objects.all()._raw_delete(IndicatorValue.objects.db)
+    RollupRun.objects.all().delete()
+    connection.ensure_connection()
+    connection.connection.autocommit = True
+    with connection.connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE indicators_indicatorvalue")
+    return {"years": sorted(set(ReportingPeriod.objects.values_list("year", flat=True))),
+            "towns": Town.objects.count()}
 
 
 def report(args, built, total, goal_s, goal_year_s):

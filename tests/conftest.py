@@ -42,6 +42,11 @@ def services_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # Tests that start a Celery worker run in one xdist process, one after the other: two workers
+    # on one Redis queue would take each other's tasks (each test process has its own database).
+    for item in items:
+        if "services" in item.keywords or "browser" in item.keywords:
+            item.add_marker(pytest.mark.xdist_group("celery-worker"))
     if services_available():
         return
     if os.environ.get("REQUIRE_SERVICES") == "1":
