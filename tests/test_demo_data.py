@@ -99,3 +99,11 @@ def test_demo_figures_pass_the_definitions_own_rules_and_bounds(definitions):
     for submission in Submission.objects.select_related("period__dataset"):
         rules = ValidationRule.objects.filter(dataset=submission.period.dataset)
         assert check_rules(rules, values[submission.id]) == [], submission
+
+
+def test_demo_scales_past_a_hundred_schools_of_a_type():
+    # benchmarks scale the district to thousands of schools; names must not run out of numerals
+    from indicators.services.demo import demo_generate
+
+    specs, _ = demo_generate(seed=2019, schools=1200)
+    assert len(specs) >= 1100 and all(s.name for s in specs)

@@ -64,49 +64,92 @@ def compute(
     schools = school_frame(schools)
     names = labels_for(schools, labels)
     wide = schools.set_index("id").join(values, how="left")
-    frames = [_one_indicator(spec, wide, district_values, district_codes, names) for spec in indicators]
-    frames = [f for f in frames if not f.empty]
-    if not frames:
+    units: dict[tuple[str, ...], _Units] = {}  # the units of every level, once per set of covered school types
+    parts = []
+    for spec in indicators:
+        if spec.school_types not in units:
+            units[spec.school_types] = _Units(wide, spec.school_types, names)
+        part = _one_indicator(spec, units[spec.school_types], district_values, district_codes)
+        if part["unit_key"]:
+            parts.append(part)
+    if not parts:
         return pd.DataFrame(columns=OUTPUT_COLUMNS)
-    return pd.concat(frames, ignore_index=True)[OUTPUT_COLUMNS]
+    columns = {}
+    for column in OUTPUT_COLUMNS:
+        pieces = [part[column] for part in parts]
+        columns[column] = [item for piece in pieces for item in piece] if isinstance(pieces[0], list) \
+            else np.concatenate(pieces)
+    return pd.DataFrame(columns)[OUTPUT_COLUMNS]
 
 
-def _one_indicator(spec, wide: pd.DataFrame, district_values: dict, district_codes: set, names: dict) -> pd.DataFrame:
-    covered = wide if not spec.school_types else wide[wide["school_type"].isin(spec.school_types)]
+class _Units:
+    """For the schools an indicator covers: each level's units (in value_counts order), their labels and
+    expected school counts, and each covered school's unit position per level."""
+
+    def __init__(self, wide: pd.DataFrame, school_types: tuple[str, ...], names: dict):
+        self.covered = wide if not school_types else wide[wide["school_type"].isin(school_types)]
+        self.levels = {}
+        for level, column in LEVELS.items():
+            keys_all = self.covered[column] if column else pd.Series("district", index=self.covered.index)
+            expected = keys_all.value_counts()
+            keys = list(expected.index.astype(str))
+            self.levels[level] = {
+                "keys": keys,
+                "labels": [names[level].get(key, key) for key in keys],
+                "expected": expected.to_numpy(),
+                "position": expected.index.get_indexer(keys_all),
+            }
+
+
+def _one_indicator(spec: IndicatorSpec, units: _Units, district_values: dict, district_codes: set) -> dict:
+    """Every level's rows of one indicator. The sums of all levels come from one group-by over the
+    complete schools repeated once per level (each unit still adds up its schools in the same order)."""
+    covered = units.covered
     school_codes = sorted(spec.codes - district_codes)
-    if any(code not in wide.columns for code in school_codes):
-        complete = covered.iloc[0:0]  # a figure nobody reported: no school is complete
-        school_codes = [c for c in school_codes if c in wide.columns]
+    if any(code not in covered.columns for code in school_codes):
+        complete = np.zeros(len(covered), dtype=bool)  # a figure nobody reported: no school is complete
+        school_codes = [c for c in school_codes if c in covered.columns]
+    elif school_codes:
+        complete = covered[school_codes].notna().all(axis=1).to_numpy()
     else:
-        complete = covered[covered[school_codes].notna().all(axis=1)] if school_codes else covered.iloc[0:0]
-    rows = []
-    for level, column in LEVELS.items():
-        if not school_codes and level != "district":
-            continue  # a figure only the district reports has no school, town or type breakdown
-        keys_all = covered[column] if column else pd.Series("district", index=covered.index)
-        keys_complete = complete[column] if column else pd.Series("district", index=complete.index)
-        expected = keys_all.value_counts()
-        reported = keys_complete.value_counts()
-        sums = complete[school_codes].groupby(keys_complete).sum().reindex(expected.index)
-        if level == "district":
-            for code, amount in district_values.items():
-                if code in spec.codes:
-                    sums[code] = amount
-        num = _evaluate(spec.numerator, sums)
-        den = _evaluate(spec.denominator, sums) if spec.denominator else None
-        value = num if den is None else num.where(den.notna() & (den != 0)) / den.where(den != 0)
-        frame = pd.DataFrame({
-            "indicator": spec.code, "level": level, "unit_key": expected.index.astype(str),
-            "numerator": num.to_numpy(dtype=float),
-            "denominator": np.nan if den is None else den.to_numpy(dtype=float),
-            "value": value.to_numpy(dtype=float), "schools_expected": expected.to_numpy(),
-            "schools_reported": reported.reindex(expected.index, fill_value=0).to_numpy(),
-        })
-        frame["unit_label"] = [names[level].get(key, key) for key in frame["unit_key"]]
-        if not school_codes:
-            frame[["schools_expected", "schools_reported"]] = 0  # the bureau's own figure covers no school
-        rows.append(frame)
-    return pd.concat(rows, ignore_index=True)
+        complete = np.zeros(len(covered), dtype=bool)
+    # a figure only the district reports has no school, town or type breakdown
+    levels = list(LEVELS) if school_codes else ["district"]
+    level_units = [units.levels[level] for level in levels]
+    sizes = [len(u["keys"]) for u in level_units]
+    offsets = np.cumsum([0, *sizes])
+    total = int(offsets[-1])
+
+    block = covered.loc[complete, school_codes]
+    repeated = block.iloc[np.tile(np.arange(len(block)), len(levels))].reset_index(drop=True)
+    keys = np.concatenate([offset + u["position"][complete] for offset, u in zip(offsets, level_units, strict=False)])
+    sums = repeated.groupby(keys).sum().reindex(pd.RangeIndex(total))
+    district_at = int(offsets[levels.index("district")])
+    if sizes[levels.index("district")]:
+        for code, amount in district_values.items():
+            if code in spec.codes:
+                sums.loc[district_at, code] = amount
+
+    num = _evaluate(spec.numerator, sums)
+    den = _evaluate(spec.denominator, sums) if spec.denominator else None
+    value = num if den is None else num.where(den.notna() & (den != 0)) / den.where(den != 0)
+    if school_codes:
+        expected = np.concatenate([u["expected"] for u in level_units]).astype(np.int64)
+        reported = np.concatenate([np.bincount(u["position"][complete], minlength=size)
+                                   for u, size in zip(level_units, sizes, strict=True)]).astype(np.int64)
+    else:  # the bureau's own figure covers no school
+        expected = reported = np.zeros(total, dtype=np.int64)
+    return {
+        "indicator": [spec.code] * total,
+        "level": [level for level, size in zip(levels, sizes, strict=True) for _ in range(size)],
+        "unit_key": [key for u in level_units for key in u["keys"]],
+        "unit_label": [label for u in level_units for label in u["labels"]],
+        "numerator": num.to_numpy(dtype=float),
+        "denominator": np.full(total, np.nan) if den is None else den.to_numpy(dtype=float),
+        "value": value.to_numpy(dtype=float),
+        "schools_expected": expected,
+        "schools_reported": reported,
+    }
 
 
 def _evaluate(formula: Formula, sums: pd.DataFrame) -> pd.Series:

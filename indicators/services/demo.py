@@ -188,6 +188,8 @@ def _school(rng: random.Random, spec: SchoolSpec, n: int):
 
 def _cn(n: int) -> str:
     digits = "零一二三四五六七八九"
+    if n >= 100:  # a scaled-up district (benchmarks): plain numerals
+        return str(n)
     if n < 10:
         return digits[n]
     tens, ones = divmod(n, 10)
