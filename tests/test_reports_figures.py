@@ -1,6 +1,7 @@
 """Figure builders and number formats, tested on their data alone (no database)."""
 import json
 
+import plotly.graph_objects as go
 import pytest
 
 from reports import figures
@@ -40,6 +41,30 @@ def test_figures_carry_no_plotly_template():
     fig = figures.trend_figure(TREND)
     assert "template" not in fig["layout"]
     assert len(json.dumps(fig)) < 3000  # the default template alone is ~7 KB
+
+
+GOAL = {"year": 2021, "comparator": "gte", "value": 86.0, "low": None, "high": None, "display": "≥86%"}
+EVERY_BUILDER = [
+    lambda: figures.trend_figure(TREND),
+    lambda: figures.for_projector(figures.trend_figure(TREND, title="")),
+    lambda: figures.trend_figure({**TREND, "goals": [{**GOAL, "comparator": "range", "low": 5.0, "high": 7.0}]}),
+    lambda: figures.breakdown_figure([{"label": "甲", "value": 1.0, "reported": 1, "expected": 1}], title="t",
+                                     unit="%", decimals=1, goal=GOAL),
+    lambda: figures.spread_figure({"n": 3, "min": 1.0, "q1": 2.0, "median": 3.0, "q3": 4.0, "max": 5.0,
+                                   "mean": 3.0}, title="t", unit="%", goal=GOAL),
+    lambda: figures.heatmap_figure({"departments": ["教体局"], "years": [2019], "share": [[50.0]],
+                                    "text": [["1/2"]]}, title="t"),
+    lambda: figures.progress_figure([{"label": "工程一", "total": 2, "done": 1}], title="t"),
+    lambda: figures.completeness_figure([{"town": "甲", "approved": 1}], label_key="town", title="t"),
+]
+
+
+@pytest.mark.parametrize("build", EVERY_BUILDER)
+def test_every_builder_output_is_a_valid_plotly_figure(build):
+    # builders write plain dicts for speed; plotly's own validator checks every property name and value
+    fig = build()
+    go.Figure(fig)
+    json.dumps(fig)
 
 
 def test_range_target_is_drawn_as_a_band():

@@ -94,62 +94,86 @@ class _Units:
             expected = keys_all.value_counts()
             keys = list(expected.index.astype(str))
             self.levels[level] = {
+                "index": expected.index,
                 "keys": keys,
                 "labels": [names[level].get(key, key) for key in keys],
                 "expected": expected.to_numpy(),
                 "position": expected.index.get_indexer(keys_all),
+                "keys_all": keys_all,
             }
+        # One school per unit: a school's "sum" is its own figures, no group-by needed.
+        school = self.levels["school"]
+        self.school_order = np.argsort(school["position"]) if len(school["keys"]) == len(self.covered) else None
 
 
 def _one_indicator(spec: IndicatorSpec, units: _Units, district_values: dict, district_codes: set) -> dict:
-    """Every level's rows of one indicator. The sums of all levels come from one group-by over the
-    complete schools repeated once per level (each unit still adds up its schools in the same order)."""
     covered = units.covered
     school_codes = sorted(spec.codes - district_codes)
     if any(code not in covered.columns for code in school_codes):
-        complete = np.zeros(len(covered), dtype=bool)  # a figure nobody reported: no school is complete
+        mask = np.zeros(len(covered), dtype=bool)  # a figure nobody reported: no school is complete
         school_codes = [c for c in school_codes if c in covered.columns]
     elif school_codes:
-        complete = covered[school_codes].notna().all(axis=1).to_numpy()
+        mask = covered[school_codes].notna().all(axis=1).to_numpy()
     else:
-        complete = np.zeros(len(covered), dtype=bool)
+        mask = np.zeros(len(covered), dtype=bool)
+    complete = covered[school_codes][mask]
     # a figure only the district reports has no school, town or type breakdown
     levels = list(LEVELS) if school_codes else ["district"]
-    level_units = [units.levels[level] for level in levels]
-    sizes = [len(u["keys"]) for u in level_units]
-    offsets = np.cumsum([0, *sizes])
-    total = int(offsets[-1])
-
-    block = covered.loc[complete, school_codes]
-    repeated = block.iloc[np.tile(np.arange(len(block)), len(levels))].reset_index(drop=True)
-    keys = np.concatenate([offset + u["position"][complete] for offset, u in zip(offsets, level_units, strict=False)])
-    sums = repeated.groupby(keys).sum().reindex(pd.RangeIndex(total))
-    district_at = int(offsets[levels.index("district")])
-    if sizes[levels.index("district")]:
-        for code, amount in district_values.items():
-            if code in spec.codes:
-                sums.loc[district_at, code] = amount
-
+    blocks = []
+    for level in levels:
+        unit = units.levels[level]
+        keys = unit["keys_all"].array[mask]
+        if level == "school" and units.school_order is not None:
+            sums = _own_figures(covered[school_codes], mask, units.school_order, pd.Index(keys))
+        else:
+            # The very group-by of each level on its own keys: pandas adds up sorted and unsorted groups
+            # differently (reduceat or Kahan), and a figure must not change in its last bit.
+            sums = complete.groupby(keys).sum().reindex(unit["index"]).reset_index(drop=True)
+        if level == "district":
+            for code, amount in district_values.items():
+                if code in spec.codes:
+                    sums[code] = amount
+        blocks.append(sums)
+    # Each level's formula is evaluated on its own sums; stacking the levels only saves calls.
+    sums = pd.concat(blocks, ignore_index=True)
     num = _evaluate(spec.numerator, sums)
     den = _evaluate(spec.denominator, sums) if spec.denominator else None
     value = num if den is None else num.where(den.notna() & (den != 0)) / den.where(den != 0)
+    level_units = [units.levels[level] for level in levels]
+    sizes = [len(unit["keys"]) for unit in level_units]
+    total = sum(sizes)
     if school_codes:
-        expected = np.concatenate([u["expected"] for u in level_units]).astype(np.int64)
-        reported = np.concatenate([np.bincount(u["position"][complete], minlength=size)
-                                   for u, size in zip(level_units, sizes, strict=True)]).astype(np.int64)
+        expected = np.concatenate([unit["expected"] for unit in level_units]).astype(np.int64)
+        reported = np.concatenate([np.bincount(unit["position"][mask], minlength=size)
+                                   for unit, size in zip(level_units, sizes, strict=True)]).astype(np.int64)
     else:  # the bureau's own figure covers no school
         expected = reported = np.zeros(total, dtype=np.int64)
     return {
         "indicator": [spec.code] * total,
         "level": [level for level, size in zip(levels, sizes, strict=True) for _ in range(size)],
-        "unit_key": [key for u in level_units for key in u["keys"]],
-        "unit_label": [label for u in level_units for label in u["labels"]],
+        "unit_key": [key for unit in level_units for key in unit["keys"]],
+        "unit_label": [label for unit in level_units for label in unit["labels"]],
         "numerator": num.to_numpy(dtype=float),
         "denominator": np.full(total, np.nan) if den is None else den.to_numpy(dtype=float),
         "value": value.to_numpy(dtype=float),
         "schools_expected": expected,
         "schools_reported": reported,
     }
+
+
+def _own_figures(figures: pd.DataFrame, mask: np.ndarray, order: np.ndarray, keys: pd.Index) -> pd.DataFrame:
+    """What a group-by on the school code would give, each school being its own unit: its figures when
+    complete, else nothing. As in pandas' sum, a lone -0.0 stays -0.0 only on the reduceat path (numeric
+    column, groups already sorted); the Kahan path adds it to 0.0."""
+    columns = {}
+    for code in figures.columns:
+        column = figures[code]
+        own = column.to_numpy(dtype=float, na_value=np.nan)
+        if not (column.dtype.kind in "iufb" and keys.is_monotonic_increasing):
+            own = own + 0.0
+        own = np.where(mask, own, np.nan)[order]
+        columns[code] = own
+    return pd.DataFrame(columns, columns=figures.columns, index=pd.RangeIndex(len(order)))
 
 
 def _evaluate(formula: Formula, sums: pd.DataFrame) -> pd.Series:
