@@ -92,3 +92,17 @@ def test_actions_heatmap_and_scorecards(data):
     assert cards["教体局"] == {"department": "教体局", "total": 3, "done": 2, "in_progress": 0, "late": 1}
     assert cards["财政局"]["late"] == 1  # in progress after its year ended
     assert payload["overdue_total"] == 2
+
+
+@pytest.mark.parametrize("comparator,value,low,high", [("gte", 86, None, None), ("gt", 86, None, None),
+                                                       ("lte", 5, None, None), ("lt", 5, None, None),
+                                                       ("eq", 2, None, None), ("range", None, 5, 7)])
+def test_fast_school_check_agrees_with_the_targets_own_rule(comparator, value, low, high):
+    from decimal import Decimal
+
+    from plans.models import AnnualTarget
+    from reports.selectors.indicator import _met_fast
+
+    target = AnnualTarget(comparator=comparator, value=value, low=low, high=high)
+    for actual in [0, 2, 4.999999, 5, 5.5, 7, 7.000001, 85.9, 86, 86.1, 100]:
+        assert _met_fast(target)(float(actual)) is target.is_met_by(Decimal(str(actual)))
