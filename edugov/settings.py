@@ -156,6 +156,8 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Several approvals within this window cause one rollup, not many.
 ROLLUP_DEBOUNCE_SECONDS = env.integer("ROLLUP_DEBOUNCE_SECONDS", default=60)
+# Rendered dashboards are cached per data version (reports/cache.py); 0 turns that off.
+DASHBOARD_CACHE_SECONDS = env.integer("DASHBOARD_CACHE_SECONDS", default=60)
 REMINDER_DAYS_BEFORE = env.integer("REMINDER_DAYS_BEFORE", default=3)
 
 CACHES = {

@@ -211,3 +211,40 @@ def test_api_overview_returns_the_same_payload(client, cast, data):
     assert body["summary"]["close"] == 1 and body["year"] == 2021
     assert _client(client, cast.outsider).get("/api/reports/overview/?year=2021").status_code == 403
     assert _client(client, cast.leader).get("/api/reports/overview/?year=1800").status_code == 400
+
+
+@pytest.fixture
+def dashboard_cache(settings):
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": "dashboard-cache-test"}}
+    from django.core.cache import cache
+
+    cache.clear()
+    return cache
+
+
+def test_cached_overview_is_reused_until_a_rollup_finishes(client, cast, data, dashboard_cache):
+    from django.utils import timezone
+
+    from indicators.models import RollupRun
+
+    c = _client(client, cast.leader)
+    url = reverse("reports:overview") + "?year=2021"
+    first = _count_queries(c, url)
+    assert _count_queries(c, url) < first  # the body came from the cache
+    _, coverage, _ = data
+    IndicatorValue.objects.filter(indicator=coverage, year=2021, level="district").update(value=90)
+    assert "90.0%" not in c.get(url).content.decode()  # no finished run yet: same data version
+    RollupRun.objects.create(year=2021, status="succeeded", finished_at=timezone.now())
+    assert "90.0%" in c.get(url).content.decode()
+
+
+def test_cached_bodies_are_kept_apart_by_viewer_and_language(client, cast, data, dashboard_cache):
+    url = reverse("reports:indicator", args=["puhui"]) + "?year=2021"
+    assert cast.school_b.name in _client(client, cast.leader).get(url).content.decode()
+    reporter_page = _client(client, cast.reporter_a).get(url).content.decode()
+    assert cast.school_b.name not in reporter_page and "本校" in reporter_page
+    c = _client(client, cast.leader)
+    c.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert "Public-benefit coverage" in c.get(url).content.decode()

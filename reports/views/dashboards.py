@@ -2,7 +2,9 @@
 Views stay thin: access, one selector, figures, render."""
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator, IndicatorValue, Level, ReportingPeriod, School, SubmissionStatus
@@ -15,6 +17,7 @@ from reports.access import (
     require_bureau,
     require_dashboard_role,
 )
+from reports.cache import cached_body
 from reports.formatting import summary_line
 from reports.selectors.actions import actions_payload
 from reports.selectors.indicator import indicator_payload, school_history
@@ -31,6 +34,15 @@ def _charts(*pairs) -> list[dict]:
 def overview(request, template="reports/overview.html"):
     require_dashboard_role(request.user)
     filters = read_filters(request)
+    if template != "reports/overview.html":  # the print page: a whole page, never cached (it holds CSRF tokens)
+        return render(request, template, _overview_context(filters))
+    body = cached_body(request, "reports/_overview_body.html", lambda: render_to_string(
+        "reports/_overview_body.html", _overview_context(filters), request=request))
+    # the body holds no form token or message, so one user's cached body is safe to show another of the same scope
+    return render(request, template, {"body": mark_safe(body), "filters": filters})  # noqa: S308
+
+
+def _overview_context(filters) -> dict:
     data = overview_payload(plan=filters.plan, year=filters.year, unit=filters.unit)
     progress = data["progress"]
     trend_charts = _charts(*((f"trend-{t['indicator']}", figures.trend_figure(t, height=260)) for t in data["trends"]))
@@ -40,9 +52,9 @@ def overview(request, template="reports/overview.html"):
         ("progress-programmes", figures.progress_figure(progress["programmes"], title=_("各工程行动计划完成率"))),
         ("progress-departments", figures.progress_figure(progress["departments"], title=_("各责任部门完成率"))),
     )
-    return render(request, template, {"data": data, "summary": summary_line(data), "filters": filters,
-                                      "trend_charts": trend_charts, "progress_charts": progress_charts,
-                                      "choices": filter_choices(), "charts": trend_charts + progress_charts})
+    return {"data": data, "summary": summary_line(data), "filters": filters, "trend_charts": trend_charts,
+            "progress_charts": progress_charts, "choices": filter_choices(),
+            "charts": trend_charts + progress_charts}
 
 
 @login_required
@@ -55,7 +67,13 @@ def indicator(request, code: str):
     require_dashboard_role(request.user)
     filters = read_filters(request, breakdowns=False)
     item = get_object_or_404(Indicator, code=code)
-    codes = listable_school_codes(request.user)
+    body = cached_body(request, "reports/_indicator_body.html", lambda: render_to_string(
+        "reports/_indicator_body.html", _indicator_context(request.user, filters, item), request=request))
+    return render(request, "reports/indicator.html", {"body": mark_safe(body), "indicator": item})  # noqa: S308
+
+
+def _indicator_context(user, filters, item) -> dict:
+    codes = listable_school_codes(user)
     data = indicator_payload(plan=filters.plan, indicator=item, year=filters.year, school_codes=codes,
                              with_schools=codes != set())
     unit, decimals, goal = item.unit, item.decimals, data["goal"]
@@ -68,12 +86,11 @@ def indicator(request, code: str):
         ("spread", figures.spread_figure(data["spread"], title=_("学校间分布"), unit=unit, goal=goal)
          if data.get("spread") else None),
     )
-    mine = own_school(request.user)
+    mine = own_school(user)
     own = (IndicatorValue.objects.filter(indicator=item, year=filters.year, level="school", unit_key=mine.code)
            .first() if mine else None)
-    return render(request, "reports/indicator.html", {"data": data, "filters": filters, "charts": charts,
-                                                      "own_school": mine, "own_value": own,
-                                                      "lists_allowed": codes != set(), "levels": dict(Level.choices)})
+    return {"data": data, "filters": filters, "charts": charts, "own_school": mine, "own_value": own,
+            "lists_allowed": codes != set(), "levels": dict(Level.choices)}
 
 
 @login_required
