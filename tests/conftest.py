@@ -82,12 +82,18 @@ def celery_worker_process(transactional_db):
     from edugov.celery import app
 
     db = connection.settings_dict
+    # A queue of its own: tasks that other test processes send (each has its own database) must never
+    # reach this worker, nor this test's tasks another worker.
+    queue = f"edugov-test-{db['NAME']}"
+    saved_queue = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
     env = dict(os.environ)
     env["DATABASE_URL"] = f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    app.control.purge()
-    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), "edugov-test-worker.log"), "w")  # noqa: SIM115
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)  # what an earlier test of this process left behind
+    log = open(os.path.join(os.environ.get("TMPDIR", "/tmp"), f"edugov-test-worker-{db['NAME']}.log"), "w")  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "edugov", "worker", "-P", "solo", "--loglevel=INFO",
+        [sys.executable, "-m", "celery", "-A", "edugov", "worker", "-P", "solo", "--loglevel=INFO", "-Q", queue,
          "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
         env=env, stdout=log, stderr=subprocess.STDOUT, cwd=settings.BASE_DIR,
     )
@@ -97,6 +103,7 @@ def celery_worker_process(transactional_db):
             proc.kill()
             raise RuntimeError("the Celery worker did not start; see edugov-test-worker.log")
     yield proc
+    app.conf.task_default_queue = saved_queue
     proc.terminate()
     try:
         proc.wait(timeout=20)
