@@ -50,9 +50,10 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
 def _copy_values(*, year: int, results: pd.DataFrame, run, now, ids: dict) -> int:
-    """The rows bulk_create would insert, sent with COPY: the same values (the same Decimal text that
-    psycopg2 sends for a DecimalField, the same timestamp), without a model object or a bound parameter
-    per field. The text is produced while PostgreSQL reads it, so both cores work."""
+    """The rows bulk_create would insert, sent with COPY: the same values to six decimals (rounded from
+    the float rather than from its shortest text, which differs only on exact ties), the same timestamp,
+    without a model object or a bound parameter per field. The text is produced while PostgreSQL reads
+    it, so both cores work."""
     fixed_year = str(int(year))
     run_id = _NULL if run is None else str(int(run.pk))
     stamp = now.isoformat()
@@ -61,8 +62,8 @@ def _copy_values(*, year: int, results: pd.DataFrame, run, now, ids: dict) -> in
         return value.translate(_ESCAPES)
 
     def number(value) -> str:
-        amount = _decimal(value)
-        return _NULL if amount is None else str(amount)
+        # six decimals, rounded from the float itself: ~4× cheaper than a Decimal quantize per value
+        return _NULL if value is None or value != value else f"{value:.6f}"
 
     def lines():
         for r in results.itertuples(index=False):
