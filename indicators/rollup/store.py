@@ -1,9 +1,7 @@
 """Write one year's results in one transaction: a crash leaves the previous results whole."""
-import io
 import math
 from decimal import Decimal
 
-import numpy as np
 import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
@@ -54,42 +52,49 @@ _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 def _copy_values(*, year: int, results: pd.DataFrame, run, now, ids: dict) -> int:
     """The rows bulk_create would insert, sent with COPY: the same values to six decimals (rounded from
     the float rather than from its shortest text, which differs only on exact ties), the same timestamp,
-    without a model object or a bound parameter per field. The text is built column by column."""
-    if results.empty:
-        return 0
-    fixed = {"year": str(int(year)), "run_id": _NULL if run is None else str(int(run.pk)),
-             "computed_at": now.isoformat()}
-    columns = {
-        "indicator_id": results["indicator"].map(ids).astype(int).astype(str),
-        "level": _text(results["level"]), "unit_key": _text(results["unit_key"]),
-        "unit_label": _text(results["unit_label"].astype(str).str.slice(0, 100)),
-        "numerator": _numbers(results["numerator"]), "denominator": _numbers(results["denominator"]),
-        "value": _numbers(results["value"]),
-        "schools_expected": results["schools_expected"].astype(int).astype(str),
-        "schools_reported": results["schools_reported"].astype(int).astype(str),
-    }
-    line = None
-    for name in _COPY_COLUMNS:
-        part = columns[name] if name in columns else fixed[name]
-        line = part if line is None else line + "\t" + part
-    source = io.StringIO("\n".join(line.tolist()) + "\n")
+    without a model object or a bound parameter per field. The text is produced while PostgreSQL reads
+    it, so both cores work."""
+    fixed_year = str(int(year))
+    run_id = _NULL if run is None else str(int(run.pk))
+    stamp = now.isoformat()
+
+    def text(value: str) -> str:
+        return value.translate(_ESCAPES)
+
+    def number(value) -> str:
+        # six decimals, rounded from the float itself: ~4× cheaper than a Decimal quantize per value
+        return _NULL if value is None or value != value else f"{value:.6f}"
+
+    def lines():
+        for r in results.itertuples(index=False):
+            yield "\t".join((
+                str(ids[r.indicator]), fixed_year, text(r.level), text(r.unit_key), text(r.unit_label[:100]),
+                number(r.numerator), number(r.denominator), number(r.value), str(int(r.schools_expected)),
+                str(int(r.schools_reported)), run_id, stamp,
+            )) + "\n"
+
+    source = _Chunks(lines())
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {IndicatorValue._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN",
                            source, size=1 << 16)
-    return len(results)
+    return source.rows
 
 
-def _text(series: pd.Series) -> pd.Series:
-    """Strings escaped for COPY's text format (backslash, tab, newline, carriage return)."""
-    return series.astype(str).str.translate(_ESCAPES)
+class _Chunks:
+    """A file-like ``read`` over generated lines, 2,000 lines at a time."""
 
+    def __init__(self, lines):
+        self.lines = lines
+        self.rows = 0
 
-def _numbers(series: pd.Series) -> pd.Series:
-    """Six decimals rounded from each float; a missing value is COPY's NULL."""
-    values = series.to_numpy(dtype=float, na_value=np.nan)
-    text = np.char.mod("%.6f", values).astype(object)
-    text[np.isnan(values)] = _NULL
-    return pd.Series(text, index=series.index)
+    def read(self, size: int = -1) -> str:
+        chunk = []
+        for line in self.lines:
+            chunk.append(line)
+            if len(chunk) == 2000:
+                break
+        self.rows += len(chunk)
+        return "".join(chunk)
 
 
 def target_status(target: AnnualTarget, actual: Decimal | None, tolerance: Decimal) -> str:
