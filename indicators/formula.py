@@ -33,6 +33,17 @@ class Formula:
     tree: ast.expr
     codes: frozenset[str]
 
+    @property
+    def scale(self) -> float:
+        """The constant a formula multiplies by to make a percentage (``x * 100`` → 100), else 1: what was
+        summed is the numerator divided by it (在园幼儿 1,131, not 113,100)."""
+        node = self.tree
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+            for side in (node.right, node.left):
+                if isinstance(side, ast.Constant) and type(side.value) in (int, float) and side.value:
+                    return float(side.value)
+        return 1.0
+
     def evaluate(self, values: Mapping):
         """Value of the formula; a code missing from ``values`` gives None (no value)."""
         exact = isinstance(values, dict) and any(isinstance(v, Decimal) for v in values.values())

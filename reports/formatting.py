@@ -3,22 +3,29 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 # Colour is never the only signal: each status has a word and a symbol too.
-STATUS_SYMBOLS = {"met": "✔", "close": "≈", "not_met": "✘", "no_data": "?"}
-STATUS_LABELS = {"met": _("达标"), "close": _("接近"), "not_met": _("未达标"), "no_data": _("无数据")}
-STATUS_COLOURS = {"met": "#1b7f3b", "close": "#b26a00", "not_met": "#b3261e", "no_data": "#6b7280"}
-STATUS_ORDER = ["met", "close", "not_met", "no_data"]
+STATUS_SYMBOLS = {"met": "✔", "close": "≈", "not_met": "✘", "incomplete": "…", "no_data": "?"}
+STATUS_LABELS = {"met": _("达标"), "close": _("接近"), "not_met": _("未达标"), "incomplete": _("数据未齐"),
+                 "no_data": _("无数据")}
+STATUS_COLOURS = {"met": "#1b7f3b", "close": "#b26a00", "not_met": "#b3261e", "incomplete": "#6b7280",
+                  "no_data": "#6b7280"}
+STATUS_ORDER = ["met", "close", "not_met", "incomplete", "no_data"]
+
+
+def _missing(value) -> bool:
+    # A template variable that does not resolve (a school with no value of its own) arrives as "".
+    return value is None or value == ""
 
 
 def fmt_value(value, unit: str = "", decimals: int = 1) -> str:
     """98.5%, 1,234所; no value is a dash, never 0."""
-    if value is None:
+    if _missing(value):
         return "—"
     number = f"{float(value):,.{decimals}f}"
     return f"{number}%" if unit == "%" else f"{number}{unit}"
 
 
 def fmt_signed(value, unit: str = "", decimals: int = 1) -> str:
-    if value is None:
+    if _missing(value):
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
     if unit == "%":
@@ -30,12 +37,33 @@ def status_text(status: str) -> str:
     return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
 
 
+def coverage_text(reported, expected) -> str:
+    """「已报 55/80 所」; empty for the bureau's own figures, which no school reports (never 「0/0」)."""
+    if not expected:
+        return ""
+    return gettext("已报 %(r)s/%(e)s 所") % {"r": f"{reported:,}", "e": f"{expected:,}"}
+
+
+def margin_text(margin, unit: str = "", decimals: int = 1) -> str:
+    """「高出1.9个百分点」 / 「低于目标0.5个百分点」: the distance to the goal's edge in words."""
+    if margin is None:
+        return ""
+    if margin == 0:
+        return gettext("与目标持平")
+    amount = fmt_value(abs(margin), "", decimals) + (gettext("个百分点") if unit == "%" else unit)
+    return (gettext("高出%(n)s") if margin > 0 else gettext("低于目标%(n)s")) % {"n": amount}
+
 def summary_line(overview: dict) -> str:
     """「2021年 29项指标 达标21项 接近3项 未达标4项 无数据1项」"""
     s = overview["summary"]
-    template = gettext(
-        "%(year)s年 %(total)s项指标 达标%(met)s项 接近%(close)s项 未达标%(not_met)s项 无数据%(no_data)s项")
-    line = template % {"year": overview["year"], **s}
+    counts = {"year": overview["year"], **dict.fromkeys(STATUS_ORDER, 0), **s}
+    if counts["incomplete"]:
+        template = gettext("%(year)s年 %(total)s项指标 达标%(met)s项 接近%(close)s项 未达标%(not_met)s项 "
+                           "数据未齐%(incomplete)s项 无数据%(no_data)s项")
+    else:
+        template = gettext(
+            "%(year)s年 %(total)s项指标 达标%(met)s项 接近%(close)s项 未达标%(not_met)s项 无数据%(no_data)s项")
+    line = template % counts
     unit = overview.get("unit") or {}
     if unit.get("level") not in (None, "district") and unit.get("label"):
         line = f"{unit['label']} · {line}"

@@ -15,6 +15,15 @@ def fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def chinese_by_default():
+    """Each test starts in the site's language: a test that switches to English must not leak it."""
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
 @pytest.fixture
 def cast(db):
     """bureau admin, reviewer, two department staff, a town reviewer, two reporters of two schools,

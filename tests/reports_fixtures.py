@@ -33,7 +33,8 @@ def build(cast, *, by=None):
                                 comparator="lt", value=5)
     AnnualTarget.objects.create(plan=plan, measure="policy", name="出台课后服务文件", unit="个", year=2021,
                                 comparator="gte", value=1)
-    TargetLink.objects.create(plan=plan, measure="puhui", indicator=coverage, tolerance=Decimal("2"))
+    # judged at every school here, so the "schools below target" list and who may see it can be tested
+    TargetLink.objects.create(plan=plan, measure="puhui", indicator=coverage, tolerance=Decimal("2"), scope="school")
     TargetLink.objects.create(plan=plan, measure="myopia", indicator=myopia, tolerance=Decimal("1"))
     TargetLink.objects.create(plan=plan, measure="policy", indicator=None, note="由行动计划条目跟踪")
     a, b = cast.school_a, cast.school_b

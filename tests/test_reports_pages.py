@@ -85,7 +85,7 @@ def test_overview_shows_summary_cards_status_words_and_gap_note(client, cast, da
     page = _client(client, cast.leader).get(reverse("reports:overview") + "?year=2021").content.decode()
     assert "2021年 2项指标 达标0项 接近1项 未达标1项 无数据0项" in page
     assert "≈ 接近" in page and "✘ 未达标" in page  # never colour alone
-    assert "−1.8个百分点" in page and "覆盖 2/2 所学校" in page
+    assert "低于目标1.8个百分点" in page and "已报 2/2 所" in page
     assert "两所民办园转普惠的审批延后到次年。" in page
     assert "/static/vendor/plotly.min.js" in page and "cdn" not in page.lower()
 

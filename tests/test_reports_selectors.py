@@ -21,9 +21,9 @@ def test_overview_counts_statuses_honouring_direction_and_tolerance(data):
     payload = overview_payload(plan=plan, year=2021)
     cards = {c["measure"]: c for c in payload["cards"]}
     # 84.2 against ≥86 with tolerance 2: close; 6.5 against <5 (lower is better) with tolerance 1: not met
-    assert cards["puhui"]["status"] == "close" and cards["puhui"]["gap"] == pytest.approx(-1.8)
-    assert cards["myopia"]["status"] == "not_met" and cards["myopia"]["gap"] == pytest.approx(1.5)
-    assert payload["summary"] == {"total": 2, "met": 0, "close": 1, "not_met": 1, "no_data": 0}
+    assert cards["puhui"]["status"] == "close" and cards["puhui"]["margin"] == pytest.approx(-1.8)
+    assert cards["myopia"]["status"] == "not_met" and cards["myopia"]["margin"] == pytest.approx(1.5)
+    assert payload["summary"] == {"total": 2, "met": 0, "close": 1, "not_met": 1, "incomplete": 0, "no_data": 0}
     assert [u["name"] for u in payload["untracked"]] == ["出台课后服务文件"]
 
 

@@ -7,7 +7,6 @@ import pytest
 
 from indicators.formula import parse
 from indicators.rollup.engine import IndicatorSpec, compute
-from indicators.rollup.store import target_status
 from plans.models import AnnualTarget
 
 SCHOOLS = pd.DataFrame(
@@ -99,26 +98,3 @@ def test_missing_district_denominator_is_no_value():
                     indicators=[ENROL], labels={})
     row = frame[(frame.level == "district")].iloc[0]
     assert math.isnan(row["value"]) and row["numerator"] == pytest.approx(12000)
-
-
-def _target(comparator, value=None, low=None, high=None):
-    return AnnualTarget(comparator=comparator, value=value, low=low, high=high)
-
-
-@pytest.mark.parametrize(
-    "target, actual, tolerance, expected",
-    [
-        (_target("lt", Decimal(5)), Decimal(4), Decimal(1), "met"),  # 近视新增发病率 < 5%: lower is better
-        (_target("lt", Decimal(5)), Decimal("5.5"), Decimal(1), "close"),
-        (_target("lt", Decimal(5)), Decimal(8), Decimal(1), "not_met"),
-        (_target("gte", Decimal(95)), Decimal("95.0"), Decimal(2), "met"),
-        (_target("gte", Decimal(95)), Decimal(94), Decimal(2), "close"),
-        (_target("gte", Decimal(95)), Decimal(90), Decimal(2), "not_met"),
-        (_target("range", low=Decimal(5), high=Decimal(7)), Decimal(6), Decimal(0), "met"),  # 「5-7所」
-        (_target("range", low=Decimal(5), high=Decimal(7)), Decimal(8), Decimal(0), "not_met"),
-        (_target("eq", Decimal(2)), Decimal(2), Decimal(0), "met"),  # 新建幼儿园 2 所
-        (_target("eq", Decimal(2)), None, Decimal(0), "no_data"),
-    ],
-)
-def test_target_status_honours_direction_ranges_and_counts(target, actual, tolerance, expected):
-    assert target_status(target, actual, tolerance) == expected

@@ -19,10 +19,12 @@ from indicators.models.rollup import (
     Indicator,
     IndicatorValue,
     Level,
+    LinkMatch,
     RollupRun,
     RunStatus,
     TargetGapNote,
     TargetLink,
+    TargetScope,
     TargetStatus,
     TargetStatusValue,
 )
@@ -32,5 +34,5 @@ __all__ = [
     "SubmissionStatus", "SubmissionTransition", "SubmissionValue", "ValidationRule", "ValueChange",
     "ValueType", "District", "EducationGroup", "KindergartenGrade", "Ownership", "School", "SchoolType",
     "Town", "Direction", "Indicator", "IndicatorValue", "Level", "RollupRun", "RunStatus",
-    "TargetGapNote", "TargetLink", "TargetStatus", "TargetStatusValue",
+    "TargetGapNote", "TargetLink", "TargetStatus", "TargetStatusValue", "TargetScope", "LinkMatch",
 ]

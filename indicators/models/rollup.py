@@ -91,6 +91,20 @@ class IndicatorValue(models.Model):
         indexes = [models.Index(fields=["year", "level", "indicator"])]
 
 
+class TargetScope(models.TextChoices):
+    """The levels at which a target means something: a district total (市级示范园32所) is not a goal for one
+    school, and a kindergarten is 0% or 100% 普惠 by definition."""
+
+    DISTRICT = "district", _("仅全区")
+    TOWN = "town", _("全区及镇街")
+    SCHOOL = "school", _("全区、镇街及每所学校")
+
+
+class LinkMatch(models.TextChoices):
+    EXACT = "exact", _("口径一致")
+    APPROXIMATE = "approximate", _("近似口径")
+
+
 class TargetLink(models.Model):
     """Which indicator measures a plan measure (plans.AnnualTarget.measure); none: tracked by action items."""
 
@@ -102,6 +116,10 @@ class TargetLink(models.Model):
         help_text=_("与目标差距在此范围内为“接近”"),
     )
     note = models.TextField(_("说明 note"), blank=True)
+    scope = models.CharField(_("适用层级 scope"), max_length=16, choices=TargetScope.choices,
+                             default=TargetScope.DISTRICT)
+    match = models.CharField(_("口径对应 match"), max_length=16, choices=LinkMatch.choices, default=LinkMatch.EXACT)
+    match_note = models.TextField(_("口径差异说明 match note"), blank=True)
 
     class Meta:
         verbose_name = _("目标-指标对应 target link")
@@ -113,6 +131,7 @@ class TargetStatusValue(models.TextChoices):
     MET = "met", _("达标")
     CLOSE = "close", _("接近")
     NOT_MET = "not_met", _("未达标")
+    INCOMPLETE = "incomplete", _("数据未齐")
     NO_DATA = "no_data", _("无数据")
 
 
@@ -125,6 +144,7 @@ class TargetStatus(models.Model):
     status = models.CharField(max_length=16, choices=TargetStatusValue.choices)
     schools_expected = models.PositiveIntegerField(default=0)
     schools_reported = models.PositiveIntegerField(default=0)
+    margin = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
     run = models.ForeignKey(RollupRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     computed_at = models.DateTimeField()
 

@@ -6,7 +6,8 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
-from indicators.models import Indicator, IndicatorValue, RollupRun, TargetLink, TargetStatus, TargetStatusValue
+from indicators.models import Indicator, IndicatorValue, RollupRun, TargetLink, TargetStatus
+from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget
 
 _QUANTUM = Decimal("0.000001")
@@ -76,7 +77,7 @@ def _copy_values(*, year: int, results: pd.DataFrame, run, now, ids: dict) -> in
     source = _Chunks(lines())
     with connection.cursor() as cursor:
         cursor.copy_expert(f"COPY {IndicatorValue._meta.db_table} ({', '.join(_COPY_COLUMNS)}) FROM STDIN",
-                           source, size=1 << 16)
+                           source, 1 << 16)  # positional: Django's DEBUG cursor wrapper takes no keywords
     return source.rows
 
 
@@ -97,34 +98,26 @@ class _Chunks:
         return "".join(chunk)
 
 
-def target_status(target: AnnualTarget, actual: Decimal | None, tolerance: Decimal) -> str:
-    if actual is None:
-        return TargetStatusValue.NO_DATA
-    if target.is_met_by(actual):
-        return TargetStatusValue.MET
-    if target.distance_from(actual) <= tolerance:
-        return TargetStatusValue.CLOSE
-    return TargetStatusValue.NOT_MET
-
-
 def _store_target_statuses(*, year: int, run, now) -> int:
     district = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(year=year, level="district")
     }
-    links = {(link.plan_id, link.measure): link for link in TargetLink.objects.filter(indicator__isnull=False)}
+    links = {(link.plan_id, link.measure): link
+             for link in TargetLink.objects.filter(indicator__isnull=False).select_related("indicator")}
     count = 0
     for target in AnnualTarget.objects.filter(year=year):
         link = links.get((target.plan_id, target.measure))
         if link is None:
             continue  # tracked by its action items, not by a figure
         value = district.get(link.indicator_id)
-        actual = value.value if value else None
+        row = None if value is None else {"value": value.value, "schools_reported": value.schools_reported,
+                                          "schools_expected": value.schools_expected}
+        verdict = judge_with_link(target=target, link=link, indicator=link.indicator, row=row)
         TargetStatus.objects.update_or_create(target=target, defaults={
-            "indicator_id": link.indicator_id, "actual": actual,
-            "status": target_status(target, actual, link.tolerance),
-            "schools_expected": value.schools_expected if value else 0,
-            "schools_reported": value.schools_reported if value else 0, "run": run, "computed_at": now,
+            "indicator_id": link.indicator_id, "actual": value.value if value else None, "status": verdict.status,
+            "margin": _decimal(verdict.margin), "schools_expected": verdict.expected,
+            "schools_reported": verdict.reported, "run": run, "computed_at": now,
         })
         count += 1
     TargetStatus.objects.filter(target__year=year).exclude(computed_at=now).delete()

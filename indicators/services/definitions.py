@@ -18,9 +18,11 @@ from indicators.models import (
     DataSetElement,
     Direction,
     Indicator,
+    LinkMatch,
     PeriodType,
     SchoolType,
     TargetLink,
+    TargetScope,
     ValidationRule,
     ValueType,
 )
@@ -235,6 +237,20 @@ def _check_links(check: _Checker, data: dict, indicator_codes: set[str]):
         tolerance = check.number(entry, "tolerance", where)
         if tolerance is not None and tolerance < 0:
             check.add(f"{where}.tolerance", "不能为负数")
+        _check_link_semantics(check, entry, where)
+
+
+def _check_link_semantics(check: _Checker, entry: dict, where: str):
+    """scope: the levels where the target means something; match: whether the measure says what the target
+    says (an approximate link must say why, and the reason is shown beside the verdict)."""
+    scope = entry.get("scope", TargetScope.DISTRICT)
+    if scope not in TargetScope.values:
+        check.add(f"{where}.scope", f"应为 {'/'.join(TargetScope.values)} 之一")
+    match = entry.get("match", LinkMatch.EXACT)
+    if match not in LinkMatch.values:
+        check.add(f"{where}.match", f"应为 {'/'.join(LinkMatch.values)} 之一")
+    if match == LinkMatch.APPROXIMATE and not str(entry.get("match_note") or "").strip():
+        check.add(f"{where}.match_note", "近似口径必须说明与目标表述的差异")
 
 
 # ---------------------------------------------------------------- loading
@@ -350,6 +366,8 @@ def _load_links(entries: list[dict], indicators: dict[str, Indicator], warnings:
             defaults={
                 "indicator": indicators.get(entry["indicator"]) if entry.get("indicator") else None,
                 "tolerance": _decimal(entry.get("tolerance")) or Decimal(0), "note": entry.get("note") or "",
+                "scope": entry.get("scope", TargetScope.DISTRICT), "match": entry.get("match", LinkMatch.EXACT),
+                "match_note": entry.get("match_note") or "",
             },
         )
         loaded += 1

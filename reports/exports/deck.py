@@ -9,7 +9,7 @@ from pptx.chart.data import CategoryChartData
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
 from pptx.util import Inches, Pt
 
-from reports.formatting import fmt_value, status_text, summary_line
+from reports.formatting import coverage_text, fmt_value, margin_text, status_text, summary_line
 from reports.models import MeetingSnapshot
 
 
@@ -59,6 +59,13 @@ def build_deck(snapshot: MeetingSnapshot) -> bytes:
         line = body.add_paragraph()
         actual = fmt_value(card["actual"], card["unit"], card["decimals"])
         line.text = f"{status_text(card['status'])}  {card['name']}: {actual} / {card['goal']['display']}"
+        extra = [margin_text(card.get("margin"), card["unit"], card["decimals"])]
+        if card.get("provisional"):
+            extra.append(coverage_text(card["schools_reported"], card["schools_expected"]))
+        if card.get("approximate"):
+            extra.append(_("近似口径"))
+        if any(extra):
+            line.text += "(" + ",".join(e for e in extra if e) + ")"
         line.font.size = Pt(14)
     for trend in overview["trends"]:
         slide = deck.slides.add_slide(deck.slide_layouts[5])

@@ -1,10 +1,12 @@
 """The Excel workbook: targets versus actuals by year, indicator breakdowns, action items."""
 from io import BytesIO
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from indicators.formula import parse
 from indicators.models import IndicatorValue, Level
 from plans.models import ActionItem, ItemStatus, Plan
 from reports.formatting import STATUS_LABELS
@@ -23,25 +25,32 @@ def _sheet(book, title: str, header: list[str]):
 
 
 def _targets(book, plan: Plan) -> None:
-    sheet = _sheet(book, _("目标与实际"), [_("年度"), _("目标"), _("指标"), _("目标值"), _("实际"), _("单位"),
-                                           _("差距"), _("状态"), _("已审核学校"), _("应报学校"), _("差距说明")])
+    sheet = _sheet(book, _("目标与实际"), [
+        _("年度"), _("目标"), _("指标"), _("目标值"), _("实际"), _("单位"), _("与目标相比"), _("状态"),
+        _("已审核学校"), _("应报学校"), _("口径说明"), _("差距说明")])
     for year in plan.years:
         for card in overview_payload(plan=plan, year=year)["cards"]:
+            approximate = _("近似口径") + ":" + card["approximation_note"] if card["approximate"] else ""
             sheet.append([year, card["name"], card["indicator_name"], card["goal"]["display"], card["actual"],
-                          card["unit"], card["gap"], str(STATUS_LABELS[card["status"]]), card["schools_reported"],
-                          card["schools_expected"], card["gap_note"]])
+                          card["unit"], card["margin"], str(STATUS_LABELS[card["status"]]),
+                          card["schools_reported"] if card["schools_expected"] else None,
+                          card["schools_expected"] or None, approximate, card["gap_note"]])
 
 
 def _breakdowns(book, plan: Plan) -> None:
     sheet = _sheet(book, _("指标分解"), [_("指标代码"), _("指标"), _("年度"), _("层级"), _("单位"), _("值"),
-                                          _("分子"), _("分母"), _("已审核学校"), _("应报学校")])
+                                          _("分子(合计)"), _("分母(合计)"), _("已审核学校"), _("应报学校")])
     levels = dict(Level.choices)
     rows = (IndicatorValue.objects.filter(year__in=plan.years).exclude(level=Level.SCHOOL)
             .select_related("indicator").order_by("indicator__code", "year", "level", "unit_key"))
+    scales: dict[int, float] = {}
     for v in rows.iterator(chunk_size=2000):
+        if v.indicator_id not in scales:
+            scales[v.indicator_id] = parse(v.indicator.numerator).scale
+        numerator = _float(v.numerator)
         sheet.append([v.indicator.code, v.indicator.name_zh, v.year, str(levels.get(v.level, v.level)),
-                      v.unit_label, _float(v.value), _float(v.numerator), _float(v.denominator),
-                      v.schools_reported, v.schools_expected])
+                      v.unit_label, _float(v.value), None if numerator is None else numerator / scales[v.indicator_id],
+                      _float(v.denominator), v.schools_reported, v.schools_expected])
 
 
 def _items(book, plan: Plan) -> None:
@@ -53,7 +62,12 @@ def _items(book, plan: Plan) -> None:
     for item in items:
         sheet.append([item.year, item.programme.name, item.order, item.text,
                       "、".join(d.name for d in item.departments.all()), str(statuses[item.status]), item.progress,
-                      item.updated_at.replace(tzinfo=None) if item.updated_at else None])
+                      _local(item.updated_at)])
+
+
+def _local(moment):
+    """Excel has no time zones: write the bureau's wall-clock time (Asia/Shanghai), as the pages show it."""
+    return timezone.localtime(moment).replace(tzinfo=None) if moment else None
 
 
 def _float(value):

@@ -2,19 +2,29 @@
 values and the schools below target. School-level rows are read only for viewers allowed them."""
 import statistics
 
+from indicators.formula import parse
 from indicators.models import Indicator, IndicatorValue, TargetLink
-from indicators.rollup.store import target_status
+from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget, Plan
-from reports.selectors.overview import _num, signed_gap, target_goal
+from reports.selectors.overview import _num, _provisional, target_goal, verdict_fields
 
 BREAKDOWNS = ["town", "school_type", "ownership", "area", "language"]
 BELOW_TARGET_SHOWN = 50
 
 
-def _row(row) -> dict:
+def _row(row, scale: float = 1.0) -> dict:
+    """One unit's figure with the counts that were summed (a percentage's numerator without its ×100)."""
+    numerator = _num(row["numerator"])
     return {"key": row["unit_key"], "label": row["unit_label"], "value": _num(row["value"]),
-            "numerator": _num(row["numerator"]), "denominator": _num(row["denominator"]),
+            "numerator": None if numerator is None else numerator / scale, "denominator": _num(row["denominator"]),
             "reported": row["schools_reported"], "expected": row["schools_expected"]}
+
+
+def _scale(indicator) -> float:
+    try:
+        return parse(indicator.numerator).scale
+    except ValueError:
+        return 1.0
 
 
 FIELDS = ("year", "level", "unit_key", "unit_label", "value", "numerator", "denominator",
@@ -39,24 +49,41 @@ def _met_fast(target):
 
 
 def _school_part(indicator, year, target, link, school_codes) -> dict:
+    """School rows, their spread and — only for a target that applies to every school (its scope) — the
+    schools below it: 「市级示范园32所」 is not a goal for one kindergarten."""
     rows = IndicatorValue.objects.filter(indicator=indicator, year=year, level="school")
     if school_codes is not None:
         rows = rows.filter(unit_key__in=school_codes)
-    schools = [_row(r) for r in rows.order_by("unit_key").values(*FIELDS)] if school_codes is not None else []
+    scale = _scale(indicator)
+    schools = [_row(r, scale) for r in rows.order_by("unit_key").values(*FIELDS)] if school_codes is not None else []
     values = list(rows.filter(value__isnull=False).values_list("unit_key", "unit_label", "value"))
+    judged = target is not None and link is not None and link.scope == "school"
     below = []
-    if target is not None:
+    if judged:
         met = _met_fast(target)
         for key, label, value in values:
             if met(float(value)):
                 continue
-            status = target_status(target, value, link.tolerance)
-            if status in {"not_met", "close"}:
-                below.append({"key": key, "label": label, "value": float(value), "status": status,
-                              "gap": float(target.distance_from(value)), "signed_gap": signed_gap(target, value)})
+            verdict = judge_with_link(target=target, link=link, indicator=indicator,
+                                      row={"value": value, "schools_reported": 1, "schools_expected": 1})
+            if verdict.status in {"not_met", "close"}:
+                below.append({"key": key, "label": label, "value": float(value), "status": verdict.status,
+                              "gap": float(target.distance_from(value)), "margin": verdict.margin})
         below.sort(key=lambda s: -s["gap"])
-    return {"spread": spread_stats([float(v) for _, _, v in values]), "below_total": len(below),
-            "below": below[:BELOW_TARGET_SHOWN], "schools": schools}
+    return {"spread": spread_stats([float(v) for _, _, v in values]), "below_judged": judged,
+            "below_total": len(below), "below": below[:BELOW_TARGET_SHOWN], "schools": schools}
+
+
+def _town_rows(rows, target, link, indicator, scale) -> list[dict]:
+    """Towns judged against the target only where the target applies to towns (its scope)."""
+    out = []
+    for row in rows:
+        entry = _row(row, scale)
+        if target is not None and link is not None and link.scope in ("town", "school"):
+            verdict = judge_with_link(target=target, link=link, indicator=indicator, row=row)
+            entry.update(status=verdict.status, margin=verdict.margin, provisional=verdict.provisional)
+        out.append(entry)
+    return out
 
 
 def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_codes=None, with_schools=True) -> dict:
@@ -69,6 +96,10 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
         by_level.setdefault(row["level"], {}).setdefault(row["year"], []).append(row)
     district = {y: rs[0] for y, rs in by_level.get("district", {}).items()}
     target = targets.get(year)
+    scale = _scale(indicator)
+    verdict = verdict_fields(target, link, district.get(year)) if target else None
+    breakdowns = {level: [_row(r, scale) for r in by_level.get(level, {}).get(year, [])] for level in BREAKDOWNS}
+    breakdowns["town"] = _town_rows(by_level.get("town", {}).get(year, []), target, link, indicator, scale)
     payload = {
         "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
         "indicator": {"code": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
@@ -76,16 +107,17 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
                       "description": indicator.description},
         "target_name": target.name if target else (link.measure if link else ""),
         "goal": target_goal(target) if target else None,
-        "status": target_status(target, district[year]["value"], link.tolerance)
-        if target and year in district else ("no_data" if target else None),
+        "status": verdict["status"] if verdict else None, "verdict": verdict,
+        "scope": link.scope if link else None,
         "trend": {"indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
                   "unit": indicator.unit, "decimals": indicator.decimals, "years": plan.years,
                   "actual": [_num(district[y]["value"]) if y in district else None for y in plan.years],
                   "reported": [district[y]["schools_reported"] if y in district else None for y in plan.years],
                   "expected": [district[y]["schools_expected"] if y in district else None for y in plan.years],
+                  "provisional": [_provisional(district.get(y)) for y in plan.years],
                   "goals": [target_goal(targets[y]) for y in plan.years if y in targets]},
-        "district": _row(district[year]) if year in district else None,
-        "breakdowns": {level: [_row(r) for r in by_level.get(level, {}).get(year, [])] for level in BREAKDOWNS},
+        "district": _row(district[year], scale) if year in district else None,
+        "breakdowns": breakdowns,
         "data_as_of": district[year]["computed_at"].isoformat() if year in district else None,
     }
     if with_schools:

@@ -1,13 +1,12 @@
 """The leader overview: a summary line, a card per annual target, a trend per target indicator
 and the progress of the action items. A fixed number of queries whatever the number of schools."""
 from collections import defaultdict
-from decimal import Decimal
 
 from django.db.models import Count, Max, Q
 
 from indicators.models import IndicatorValue, TargetLink
-from indicators.rollup.store import target_status
-from plans.models import ActionItem, AnnualTarget, Comparator, ItemStatus, Plan
+from indicators.verdicts import INCOMPLETE, judge_with_link, margin_of
+from plans.models import ActionItem, AnnualTarget, ItemStatus, Plan
 
 DISTRICT = ("district", "district")
 
@@ -22,25 +21,12 @@ def target_goal(target: AnnualTarget) -> dict:
             "low": _num(target.low), "high": _num(target.high), "display": target.display_goal()}
 
 
-def signed_gap(target: AnnualTarget, actual) -> float | None:
-    """Actual minus the nearest edge of the goal (0 when met); negative means short of a higher goal."""
-    if actual is None:
-        return None
-    actual = Decimal(str(actual))
-    distance = float(target.distance_from(actual))
-    if distance == 0:
-        return 0.0
-    edge = target.value if target.comparator != Comparator.RANGE else (
-        target.low if actual < target.low else target.high)
-    return distance if actual > edge else -distance
-
-
 def display_decimals(target: AnnualTarget, actual, decimals: int) -> int:
     """Enough decimals that a miss never reads as the goal itself (96.96% against ≥97%: 96.96%, not 97.0%)."""
     if actual is None or target.is_met_by(actual):
         return decimals
-    gap = abs(signed_gap(target, actual))
-    while decimals < 4 and round(gap, decimals) == 0:
+    gap = abs(margin_of(target, actual) or 0)
+    while decimals < 4 and gap and round(gap, decimals) == 0:
         decimals += 1
     return decimals
 
@@ -55,22 +41,34 @@ def _values_by_indicator(indicator_ids, years, unit) -> dict:
     return out
 
 
+def verdict_fields(target, link, row) -> dict:
+    """The verdict as payload fields: status, margin, coverage, provisional, approximation — the same keys
+    on cards, indicator pages, snapshots and exports."""
+    verdict = judge_with_link(target=target, link=link, indicator=link.indicator, row=row)
+    return {"status": verdict.status, "margin": verdict.margin, "schools_reported": verdict.reported,
+            "schools_expected": verdict.expected, "provisional": verdict.provisional,
+            "approximate": verdict.approximate, "approximation_note": verdict.note, "scope": link.scope}
+
+
 def _card(target, link, row) -> dict:
     indicator = link.indicator
     actual = row["value"] if row else None
-    status = target_status(target, actual, link.tolerance)
-    note = getattr(target, "gap_note", None) if status in {"not_met", "close"} else None
+    fields = verdict_fields(target, link, row)
+    note = getattr(target, "gap_note", None) if fields["status"] in {"not_met", "close", INCOMPLETE} else None
     return {
         "target_id": target.id, "measure": target.measure, "name": target.name, "year": target.year,
-        "indicator": indicator.code, "indicator_name": indicator.name_zh, "indicator_name_en": indicator.name_en,
-        "unit": indicator.unit, "decimals": display_decimals(target, actual, indicator.decimals),
-        "direction": indicator.direction, "goal": target_goal(target), "actual": _num(actual),
-        "gap": signed_gap(target, actual), "status": status,
-        "schools_reported": row["schools_reported"] if row else 0,
-        "schools_expected": row["schools_expected"] if row else 0,
+        "programme": target_programme(target), "indicator": indicator.code, "indicator_name": indicator.name_zh,
+        "indicator_name_en": indicator.name_en, "unit": indicator.unit,
+        "decimals": display_decimals(target, actual, indicator.decimals), "direction": indicator.direction,
+        "goal": target_goal(target), "actual": _num(actual), **fields,
         "computed_at": row["computed_at"].isoformat() if row else None,
         "gap_note": note.text if note else "",
     }
+
+
+def target_programme(target) -> int | None:
+    """The programme (工程) a target belongs to, when the plan model records it."""
+    return getattr(target, "programme_number", None)
 
 
 def _trend(link, targets_by_year: dict, values: dict, years) -> dict:
@@ -81,12 +79,18 @@ def _trend(link, targets_by_year: dict, values: dict, years) -> dict:
         "actual": [_num(values.get(y, {}).get("value")) for y in years],
         "reported": [values.get(y, {}).get("schools_reported") for y in years],
         "expected": [values.get(y, {}).get("schools_expected") for y in years],
+        "provisional": [_provisional(values.get(y)) for y in years],
         "goals": [target_goal(targets_by_year[y]) for y in years if y in targets_by_year],
     }
 
 
+def _provisional(row) -> bool:
+    """A point drawn from incomplete data (some schools have not reported) is provisional."""
+    return bool(row) and 0 < row["schools_expected"] and row["schools_reported"] < row["schools_expected"]
+
+
 def summary_counts(cards: list[dict]) -> dict:
-    counts = dict.fromkeys(["met", "close", "not_met", "no_data"], 0)
+    counts = dict.fromkeys(["met", "close", "not_met", INCOMPLETE, "no_data"], 0)
     for card in cards:
         counts[card["status"]] += 1
     return {"total": len(cards), **counts}

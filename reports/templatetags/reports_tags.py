@@ -2,7 +2,7 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reports.formatting import STATUS_LABELS, STATUS_SYMBOLS, fmt_signed, fmt_value
+from reports.formatting import STATUS_LABELS, STATUS_SYMBOLS, coverage_text, fmt_signed, fmt_value, margin_text
 
 register = template.Library()
 
@@ -15,6 +15,16 @@ def fmt(value, unit="", decimals=1):
 @register.simple_tag
 def signed(value, unit="", decimals=1):
     return fmt_signed(value, unit, decimals)
+
+
+@register.simple_tag
+def margin(value, unit="", decimals=1):
+    return margin_text(value, unit, decimals)
+
+
+@register.simple_tag
+def coverage(reported, expected):
+    return coverage_text(reported, expected)
 
 
 @register.filter

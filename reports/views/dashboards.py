@@ -7,7 +7,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from indicators.models import Indicator, IndicatorValue, Level, ReportingPeriod, School, SubmissionStatus
+from indicators.models import (
+    Indicator,
+    IndicatorValue,
+    Level,
+    ReportingPeriod,
+    School,
+    SubmissionStatus,
+    TargetScope,
+)
 from indicators.selectors.collection import period_completeness
 from reports import figures
 from reports.access import (
@@ -90,7 +98,7 @@ def _indicator_context(user, filters, item) -> dict:
     own = (IndicatorValue.objects.filter(indicator=item, year=filters.year, level="school", unit_key=mine.code)
            .first() if mine else None)
     return {"data": data, "filters": filters, "charts": charts, "own_school": mine, "own_value": own,
-            "lists_allowed": codes != set(), "levels": dict(Level.choices)}
+            "lists_allowed": codes != set(), "levels": dict(Level.choices), "scopes": dict(TargetScope.choices)}
 
 
 @login_required

@@ -1,0 +1,73 @@
+"""The one verdict function: a table, one row per case (GUIDE: "Numbers people trust")."""
+from decimal import Decimal
+
+import pytest
+
+from indicators.verdicts import judge, margin_of
+from plans.models import AnnualTarget
+
+
+def _target(comparator, value=None, low=None, high=None):
+    d = (lambda x: None if x is None else Decimal(str(x)))
+    return AnnualTarget(comparator=comparator, value=d(value), low=d(low), high=d(high))
+
+
+# target, actual, tolerance, reported/expected, additive (count or sum), expected status
+CASES = [
+    # complete data: direction, tolerance, ranges
+    ("lt 5 met", _target("lt", 5), 4, 1, (10, 10), False, "met"),  # 近视新增发病率 < 5%
+    ("lt 5 close", _target("lt", 5), 5.5, 1, (10, 10), False, "close"),
+    ("lt 5 at the bound", _target("lt", 5), 5, 0, (10, 10), False, "not_met"),
+    ("lte 5 at the bound", _target("lte", 5), 5, 0, (10, 10), False, "met"),  # 控制在5%以下
+    ("lt 5 far", _target("lt", 5), 8, 1, (10, 10), False, "not_met"),
+    ("gte 95 exactly", _target("gte", 95), 95.0, 2, (10, 10), False, "met"),
+    ("gte 95 close", _target("gte", 95), 94, 2, (10, 10), False, "close"),
+    ("gte 95 far", _target("gte", 95), 90, 2, (10, 10), False, "not_met"),
+    ("gt 99.9 at the bound", _target("gt", 99.9), 99.9, 0, (10, 10), False, "not_met"),
+    ("range 5-7 inside", _target("range", low=5, high=7), 6, 0, (10, 10), True, "met"),
+    ("range 5-7 above", _target("range", low=5, high=7), 8, 0, (10, 10), True, "not_met"),
+    ("new kindergartens ≥2, 2 built", _target("gte", 2), 2, 0, (10, 10), True, "met"),
+    ("no figure", _target("gte", 2), None, 0, (0, 10), True, "no_data"),
+    # incomplete coverage of a count: a verdict that could still change is 数据未齐, never ✘
+    ("count short, 55/80 reported", _target("gte", 32), 11, 0, (55, 80), True, "incomplete"),
+    ("count already reached, 55/80", _target("gte", 32), 33, 0, (55, 80), True, "met"),
+    ("count ≤ already exceeded, 55/80", _target("lte", 10), 12, 0, (55, 80), True, "not_met"),
+    ("count ≤ still under, 55/80", _target("lte", 10), 8, 0, (55, 80), True, "incomplete"),
+    ("count = not yet past, 5/8", _target("eq", 3), 2, 0, (5, 8), True, "incomplete"),
+    ("count = already past, 5/8", _target("eq", 3), 4, 0, (5, 8), True, "not_met"),
+    ("range not yet past top, 5/8", _target("range", low=5, high=7), 6, 0, (5, 8), True, "incomplete"),
+    ("count complete and short", _target("gte", 32), 30, 0, (80, 80), True, "not_met"),
+    ("bureau's own count (no school reports it)", _target("gte", 5), 4, 0, (0, 0), True, "not_met"),
+    # a ratio over reporting schools keeps its verdict; only its coverage is flagged
+    ("ratio partial, met", _target("gte", 86), 87.9, 2, (55, 80), False, "met"),
+    ("ratio partial, not met", _target("gte", 86), 70, 2, (55, 80), False, "not_met"),
+]
+
+
+@pytest.mark.parametrize("name, target, actual, tolerance, coverage, additive, expected", CASES,
+                         ids=[c[0] for c in CASES])
+def test_verdict_table(name, target, actual, tolerance, coverage, additive, expected):
+    reported, expected_schools = coverage
+    verdict = judge(target=target, actual=actual, tolerance=tolerance, reported=reported,
+                    expected=expected_schools, additive=additive)
+    assert verdict.status == expected
+    assert verdict.provisional == (0 < expected_schools and reported < expected_schools)
+
+
+@pytest.mark.parametrize("target, actual, margin", [
+    (_target("gte", 86), Decimal("87.9"), 1.9),  # 「+1.9个百分点」, not ±0.0
+    (_target("gte", 86), Decimal("84.5"), -1.5),
+    (_target("lt", 5), Decimal("3.2"), -1.8),
+    (_target("range", low=5, high=7), Decimal(8), 1.0),
+    (_target("range", low=5, high=7), Decimal(4), -1.0),
+    (_target("range", low=5, high=7), Decimal(6), None),
+    (_target("gte", 86), None, None),
+])
+def test_margin_is_the_distance_to_the_goal_edge_met_or_not(target, actual, margin):
+    result = margin_of(target, actual)
+    assert result == (None if margin is None else pytest.approx(margin))
+
+
+def test_approximate_link_travels_with_the_verdict():
+    verdict = judge(target=_target("gte", 30), actual=100, approximate=True, note="专职 vs 专兼职")
+    assert verdict.status == "met" and verdict.approximate and verdict.note == "专职 vs 专兼职"
