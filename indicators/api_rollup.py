@@ -58,7 +58,7 @@ class TargetStatusSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TargetStatus
-        fields = ["measure", "name", "year", "goal", "indicator", "actual", "status", "schools_expected",
+        fields = ["measure", "name", "year", "goal", "indicator", "actual", "status", "margin", "schools_expected",
                   "schools_reported", "computed_at"]
 
 

@@ -86,5 +86,5 @@ def judge_with_link(*, target, link, indicator, row) -> Verdict:
     return judge(
         target=target, actual=row["value"] if row else None, tolerance=link.tolerance,
         reported=row["schools_reported"] if row else 0, expected=row["schools_expected"] if row else 0,
-        additive=not indicator.denominator, approximate=link.match == "approximate", note=link.match_note,
+        additive=indicator.is_partial_sum, approximate=link.match == "approximate", note=link.match_note,
     )

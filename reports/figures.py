@@ -72,11 +72,16 @@ def _goal_traces(goals: list[dict]) -> list[dict]:
 def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) -> dict:
     """Actual over the plan's years with the target drawn as a line or band."""
     unit, decimals = trend["unit"], trend["decimals"]
-    labels = [fmt_value(v, unit, decimals) if v is not None else "" for v in trend["actual"]]
+    provisional = trend.get("provisional") or [False] * len(trend["years"])
+    labels = [(fmt_value(v, unit, decimals) + (_("(暂)") if p else "")) if v is not None else ""
+              for v, p in zip(trend["actual"], provisional, strict=True)]
     years = [str(y) for y in trend["years"]]
+    # a point from incomplete data is drawn hollow and labelled 「暂」: it may still change
     actual = dict(type="scatter", x=years, y=trend["actual"], mode="lines+markers+text", name=_("实际"),
-                        line={"color": ACTUAL, "width": 3}, marker={"size": 9}, text=labels,
-                        textposition="top center", hovertemplate=_hover(unit, decimals))
+                        line={"color": ACTUAL, "width": 3},
+                        marker={"size": 10, "symbol": ["circle-open" if p else "circle" for p in provisional],
+                                "line": {"width": 2, "color": ACTUAL}},
+                        text=labels, textposition="top center", hovertemplate=_hover(unit, decimals))
     return figure([*_goal_traces(trend["goals"]), actual], _layout(
         trend["name"] if title is None else title, unit=unit, height=height,
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": years, "title": {"text": _("年度")}}))
@@ -86,7 +91,9 @@ def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, 
                      height: int = 380) -> dict:
     """Bars per unit (town, school type…) with the target as a horizontal line."""
     rows = [r for r in rows if r["value"] is not None]
-    bars = dict(type="bar", x=[r["label"] for r in rows], y=[r["value"] for r in rows], marker={"color": ACTUAL},
+    # bars carry the status colour (and its word in the hover) only where the target applies to these units
+    colours = [STATUS_COLOURS[r["status"]] if r.get("status") else ACTUAL for r in rows]
+    bars = dict(type="bar", x=[r["label"] for r in rows], y=[r["value"] for r in rows], marker={"color": colours},
                   text=[fmt_value(r["value"], unit, decimals) for r in rows], textposition="outside",
                   customdata=[f"{r['reported']}/{r['expected']}" for r in rows],
                   hovertemplate="%{x}: %{text} (" + _("覆盖学校") + " %{customdata})<extra></extra>")

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import pytest
 
 from reports import figures
-from reports.formatting import fmt_signed, fmt_value, summary_line
+from reports.formatting import STATUS_COLOURS, fmt_signed, fmt_value, summary_line
 
 TREND = {"indicator": "puhui", "name": "普惠性幼儿园覆盖率", "unit": "%", "decimals": 1, "years": [2019, 2020, 2021],
          "actual": [78.0, None, 84.25], "reported": [2, None, 2], "expected": [2, 2, 2],
@@ -35,6 +35,29 @@ def test_trend_draws_actual_and_target_line_in_year_order():
     assert goal["x"] == ["2020", "2021"] and goal["y"] == [83.0, 86.0]
     assert fig["layout"]["xaxis"]["categoryarray"] == ["2019", "2020", "2021"]
     assert fig["layout"]["yaxis"]["ticksuffix"] == "%"
+
+
+def test_summary_line_names_incomplete_targets_only_when_there_are_some():
+    overview = {"year": 2022, "summary": {"total": 5, "met": 2, "close": 0, "not_met": 1, "incomplete": 2,
+                                          "no_data": 0}, "unit": {"level": "district"}}
+    assert summary_line(overview) == "2022年 5项指标 达标2项 接近0项 未达标1项 数据未齐2项 无数据0项"
+
+
+def test_provisional_trend_point_is_hollow_and_labelled():
+    fig = figures.trend_figure({**TREND, "provisional": [False, False, True]})
+    actual = fig["data"][-1]
+    assert actual["marker"]["symbol"] == ["circle", "circle", "circle-open"]
+    assert actual["text"] == ["78.0%", "", "84.2%(暂)"]
+
+
+def test_town_bars_take_their_status_colour_only_when_judged():
+    judged = [{"label": "甲镇", "value": 90.0, "reported": 3, "expected": 3, "status": "met"},
+              {"label": "乙镇", "value": 70.0, "reported": 3, "expected": 3, "status": "not_met"}]
+    plain = [{k: v for k, v in r.items() if k != "status"} for r in judged]
+    fig = figures.breakdown_figure(judged, title="", unit="%", decimals=1, goal=None)
+    assert fig["data"][0]["marker"]["color"] == [STATUS_COLOURS["met"], STATUS_COLOURS["not_met"]]
+    fig = figures.breakdown_figure(plain, title="", unit="%", decimals=1, goal=None)
+    assert fig["data"][0]["marker"]["color"] == [figures.ACTUAL, figures.ACTUAL]
 
 
 def test_figures_carry_no_plotly_template():

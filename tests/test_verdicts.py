@@ -71,3 +71,16 @@ def test_margin_is_the_distance_to_the_goal_edge_met_or_not(target, actual, marg
 def test_approximate_link_travels_with_the_verdict():
     verdict = judge(target=_target("gte", 30), actual=100, approximate=True, note="专职 vs 专兼职")
     assert verdict.status == "met" and verdict.approximate and verdict.note == "专职 vs 专兼职"
+
+
+@pytest.mark.django_db
+def test_loader_marks_indicators_that_grow_as_schools_report():
+    # 毛入园率 = school figure ÷ district population: a partial value only grows, like a count
+    from indicators.models import Indicator
+    from indicators.services.definitions import DEFAULT_FILE, definitions_load, definitions_read
+
+    definitions_load(data=definitions_read(DEFAULT_FILE))
+    grows = dict(Indicator.objects.values_list("code", "grows_with_reports"))
+    assert grows["preschool_gross_enrolment_rate"] is True
+    assert grows["model_kindergartens"] is True  # a count
+    assert grows["puhui_kindergarten_coverage"] is False  # a ratio of two school sums

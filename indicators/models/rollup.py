@@ -21,6 +21,10 @@ class Indicator(models.Model):
     direction = models.CharField(_("方向 direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
     school_types = models.JSONField(_("覆盖学校类型 school types"), default=list, blank=True)
     description = models.TextField(_("口径说明 description"), blank=True)
+    # Set by the definitions loader: a count or sum, or a school figure over a district-only denominator
+    # (毛入园率: 在园幼儿 ÷ 常住人口). Such a value only grows as more schools report, so a partial one is
+    # 数据未齐 rather than a verdict; a ratio of two school sums is judged over the schools that reported.
+    grows_with_reports = models.BooleanField(_("随上报增长 grows with reports"), default=False)
 
     class Meta:
         verbose_name = _("指标 indicator")
@@ -29,6 +33,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name_zh
+
+    @property
+    def is_partial_sum(self) -> bool:
+        return not self.denominator or self.grows_with_reports
 
 
 class Level(models.TextChoices):

@@ -152,6 +152,8 @@ def _check_elements(check: _Checker, data: dict) -> set[str]:
         check.text(entry, "name_en", where, max_length=150)
         check.text(entry, "unit", where, required=False, max_length=16)
         check.text(entry, "help_text", where, required=False, max_length=2000)
+        # which rules the help text implies, and why the rest imply none: read by people and by tests, not loaded
+        check.text(entry, "rules_audit", where, required=False, max_length=1000)
         if entry.get("value_type") not in ValueType.values:
             check.add(f"{where}.value_type", f"必须是 {'|'.join(ValueType.values)} 之一")
         low, high = check.number(entry, "min", where), check.number(entry, "max", where)
@@ -266,7 +268,9 @@ def definitions_load(*, data: dict) -> LoadResult:
         elements = _load_elements(data["elements"])
         result.counts["elements"] = len(elements)
         result.counts["datasets"], result.counts["rules"] = _load_datasets(data.get("datasets", []), elements)
-        indicators = _load_indicators(data.get("indicators", []))
+        district_codes = {code for dataset in data.get("datasets", []) if dataset.get("is_district_level")
+                          for code in dataset.get("elements", [])}
+        indicators = _load_indicators(data.get("indicators", []), district_codes)
         result.counts["indicators"] = len(indicators)
         result.counts["target_links"] = _load_links(data.get("target_links", []), indicators, result.warnings)
     return result
@@ -334,9 +338,10 @@ def _load_rules(dataset: DataSet, entries: list[dict]) -> int:
     return len(entries)
 
 
-def _load_indicators(entries: list[dict]) -> dict[str, Indicator]:
+def _load_indicators(entries: list[dict], district_codes: set[str]) -> dict[str, Indicator]:
     indicators = {}
     for entry in entries:
+        denominator = parse(entry["denominator"]).codes if entry.get("denominator") else frozenset()
         indicators[entry["code"]], _ = Indicator.objects.update_or_create(
             code=entry["code"],
             defaults={
@@ -344,6 +349,7 @@ def _load_indicators(entries: list[dict]) -> dict[str, Indicator]:
                 "denominator": entry.get("denominator") or "", "unit": entry.get("unit") or "",
                 "decimals": entry.get("decimals", 1), "direction": entry.get("direction", Direction.HIGHER),
                 "school_types": entry.get("school_types", []), "description": entry.get("description") or "",
+                "grows_with_reports": not denominator or denominator <= district_codes,
             },
         )
     return indicators
