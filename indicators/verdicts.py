@@ -52,8 +52,9 @@ def judge(*, target, actual, tolerance=0, reported: int = 0, expected: int = 0, 
         status = CLOSE  # a miss within the tolerance; a tolerance of 0 has no 接近 (5 is not "< 5")
     else:
         status = NOT_MET
-    return Verdict(status, float(actual), margin_of(target, actual), reported, expected, provisional,
-                   approximate, note)
+    # the distance from a partial count is not a fact: no margin while the data is incomplete
+    margin = None if status == INCOMPLETE else margin_of(target, actual)
+    return Verdict(status, float(actual), margin, reported, expected, provisional, approximate, note)
 
 
 def _could_still_change(target, actual: Decimal, met: bool) -> bool:

@@ -28,6 +28,8 @@ def fmt_signed(value, unit: str = "", decimals: int = 1) -> str:
     if _missing(value):
         return "—"
     sign = "+" if value > 0 else ("−" if value < 0 else "±")
+    while value and decimals < 4 and round(abs(value), decimals) == 0:
+        decimals += 1  # a real miss never reads as 「−0.0」
     if unit == "%":
         return sign + gettext("%(n)s个百分点") % {"n": fmt_value(abs(value), "", decimals)}
     return sign + fmt_value(abs(value), unit, decimals)
@@ -50,6 +52,8 @@ def margin_text(margin, unit: str = "", decimals: int = 1) -> str:
         return ""
     if margin == 0:
         return gettext("与目标持平")
+    while decimals < 4 and round(abs(margin), decimals) == 0:
+        decimals += 1  # 98.504% against ≥98.5%: 「高出0.004个百分点」, never 「高出0.0」
     amount = fmt_value(abs(margin), "", decimals) + (gettext("个百分点") if unit == "%" else unit)
     return (gettext("高出%(n)s") if margin > 0 else gettext("低于目标%(n)s")) % {"n": amount}
 

@@ -135,3 +135,17 @@ def test_completeness_stacks_each_status(status):
     names = [t["name"] for t in fig["data"]]
     trace = fig["data"][[s for s, _ in figures.COMPLETENESS_PARTS].index(status)]
     assert len(names) == 6 and trace["y"] == [rows[0][status]]
+
+
+@pytest.mark.parametrize("margin, unit, text", [
+    (1.9, "%", "高出1.9个百分点"),
+    (-2.7, "%", "低于目标2.7个百分点"),
+    (0.0039, "%", "高出0.004个百分点"),  # never 「高出0.0」 for a real, small margin
+    (0, "%", "与目标持平"),
+    (-21, "所", "低于目标21.0所"),
+    (None, "%", ""),
+])
+def test_margin_text_says_how_far_from_the_goal(margin, unit, text):
+    from reports.formatting import margin_text
+
+    assert margin_text(margin, unit, 1) == text

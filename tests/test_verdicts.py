@@ -52,6 +52,8 @@ def test_verdict_table(name, target, actual, tolerance, coverage, additive, expe
                     expected=expected_schools, additive=additive)
     assert verdict.status == expected
     assert verdict.provisional == (0 < expected_schools and reported < expected_schools)
+    assert (verdict.margin is None) == (expected in ("incomplete", "no_data") or
+                                        (target.comparator == "range" and expected == "met"))
 
 
 @pytest.mark.parametrize("target, actual, margin", [

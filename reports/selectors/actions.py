@@ -1,5 +1,9 @@
 """Action items seen from above: a department × year heatmap of completion, the overdue items
-and each department's scorecard."""
+and each department's scorecard.
+
+Two words, each with one meaning (plans.models.ItemStatus): 「滞后」 counts items whose department reported
+them as behind schedule (status DELAYED); 「逾期未完成」 counts items of a finished year not done
+(ActionItem.is_overdue), whatever their status. An item can be both; the scorecard shows both columns."""
 from collections import defaultdict
 
 from django.db.models import Count
@@ -24,7 +28,9 @@ def actions_payload(*, plan: Plan, today) -> dict:
     heatmap = {"departments": list(names.values()), "years": years, "share": [], "text": []}
     scorecards = []
     for dept_id, name in names.items():
-        shares, texts, card = [], [], {"department": name, "total": 0, "done": 0, "in_progress": 0, "late": 0}
+        shares, texts = [], []
+        card = {"department": name, "department_id": dept_id, "total": 0, "done": 0, "in_progress": 0,
+                "not_started": 0, "delayed": 0, "overdue": 0}
         for year in years:
             counts = cells[dept_id][year]
             total = sum(counts.values())
@@ -34,18 +40,17 @@ def actions_payload(*, plan: Plan, today) -> dict:
         heatmap["share"].append(shares)
         heatmap["text"].append(texts)
         scorecards.append(card)
-    overdue = items.exclude(status=ItemStatus.DONE).filter(year__lt=today.year)
+    overdue = items.filter(ActionItem.overdue_q(today))
     overdue_list = list(overdue.select_related("programme").prefetch_related("departments")
                         .order_by("year", "programme__number", "order")[:OVERDUE_SHOWN])
     return {"heatmap": heatmap, "scorecards": scorecards, "overdue": overdue_list,
-            "overdue_total": overdue.count()}
+            "overdue_total": overdue.count(), "delayed_total": items.filter(status=ItemStatus.DELAYED).count()}
 
 
 def _score(card: dict, counts: dict, year: int, today) -> None:
-    """Late: marked delayed, or not done after its year ended."""
+    """Self-reported statuses (they add up to the total), and the overdue ones among them."""
     card["total"] += sum(counts.values())
-    card["done"] += counts[ItemStatus.DONE]
-    past = year < today.year
-    card["late"] += counts[ItemStatus.DELAYED] + (
-        counts[ItemStatus.IN_PROGRESS] + counts[ItemStatus.NOT_STARTED] if past else 0)
-    card["in_progress"] += 0 if past else counts[ItemStatus.IN_PROGRESS]
+    for status in ItemStatus.values:
+        card[status] += counts[status]
+    if year < today.year:  # ActionItem.is_overdue, counted
+        card["overdue"] += sum(counts.values()) - counts[ItemStatus.DONE]

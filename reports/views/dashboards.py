@@ -84,15 +84,19 @@ def _indicator_context(user, filters, item) -> dict:
     codes = listable_school_codes(user)
     data = indicator_payload(plan=filters.plan, indicator=item, year=filters.year, school_codes=codes,
                              with_schools=codes != set())
-    unit, decimals, goal = item.unit, item.decimals, data["goal"]
+    unit, decimals, goal, scope = item.unit, item.decimals, data["goal"], data["scope"]
+    # a goal is drawn only over the units it applies to: 「市级示范园32所」 is no line for one town
+    town_goal = goal if scope in ("town", "school") else None
+    school_goal = goal if scope == "school" else None
     charts = _charts(
         ("trend", figures.trend_figure(data["trend"], title=_("实际与目标(全区)"))),
         ("by-town", figures.breakdown_figure(data["breakdowns"]["town"], title=_("按镇/街道"), unit=unit,
-                                             decimals=decimals, goal=goal)),
+                                             decimals=decimals, goal=town_goal)),
         ("by-type", figures.breakdown_figure(data["breakdowns"]["school_type"], title=_("按学校类型"), unit=unit,
-                                             decimals=decimals, goal=goal)),
-        ("spread", figures.spread_figure(data["spread"], title=_("学校间分布"), unit=unit, goal=goal)
-         if data.get("spread") else None),
+                                             decimals=decimals, goal=school_goal)),
+        # a count is 0 or 1 per school: its spread says nothing
+        ("spread", figures.spread_figure(data["spread"], title=_("学校间分布"), unit=unit, goal=school_goal)
+         if data.get("spread") and not item.is_partial_sum else None),
     )
     mine = own_school(user)
     own = (IndicatorValue.objects.filter(indicator=item, year=filters.year, level="school", unit_key=mine.code)

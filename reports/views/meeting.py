@@ -56,8 +56,9 @@ def slides_for(payload: dict) -> list[dict]:
                                    figures.for_projector(figures.trend_figure(trend, title="", height=560))))
     for chosen in payload["indicators"]:
         ind = chosen["indicator"]
+        goal = chosen["goal"] if chosen.get("scope") in ("town", "school") else None  # the target's own levels
         figure = figures.breakdown_figure(chosen["breakdowns"]["town"], title="", unit=ind["unit"],
-                                          decimals=ind["decimals"], goal=chosen["goal"], height=560)
+                                          decimals=ind["decimals"], goal=goal, height=560)
         slides.append(_chart_slide(f"{ind['name']} · {_('按镇/街道')}", f"slide-town-{ind['code']}",
                                    figures.for_projector(figure)))
     return slides
