@@ -86,3 +86,21 @@ def test_loader_marks_indicators_that_grow_as_schools_report():
     assert grows["preschool_gross_enrolment_rate"] is True
     assert grows["model_kindergartens"] is True  # a count
     assert grows["puhui_kindergarten_coverage"] is False  # a ratio of two school sums
+
+
+def test_readme_states_the_reviewed_link_counts():
+    import json
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    links = json.loads((root / "indicators/data/dongsheng_definitions.json").read_text(encoding="utf-8"))["target_links"]
+    measured = [link for link in links if link["indicator"]]
+    approximate = [link for link in measured if link.get("match") == "approximate"]
+    assert all(link.get("match_note") for link in approximate)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    said = re.search(r"All (\d+) target links were reviewed .*?: (\d+) measured \((\d+) approximate\), (\d+) tracked",
+                     readme, re.S)
+    assert said, "README no longer states the link review"
+    assert tuple(map(int, said.groups())) == (len(links), len(measured), len(approximate),
+                                              len(links) - len(measured))
