@@ -248,3 +248,19 @@ def test_cached_bodies_are_kept_apart_by_viewer_and_language(client, cast, data,
     c = _client(client, cast.leader)
     c.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert "Public-benefit coverage" in c.get(url).content.decode()
+
+
+def test_workbook_writes_times_in_the_bureaus_time_zone(cast, data):
+    import datetime
+
+    from plans.models import ActionItem
+    from reports.exports.workbook import build_workbook
+
+    plan = data[0]
+    item = ActionItem.objects.filter(programme__plan=plan).order_by("id").first()
+    ActionItem.objects.filter(pk=item.pk).update(
+        updated_at=datetime.datetime(2021, 12, 31, 20, 30, tzinfo=datetime.UTC))
+    sheet = load_workbook(io.BytesIO(build_workbook(plan=plan, year=2021)))["行动计划"]
+    header = [cell.value for cell in sheet[1]]
+    times = [row[header.index("最近更新")] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert datetime.datetime(2022, 1, 1, 4, 30) in times  # 20:30 UTC is 04:30 next day in Asia/Shanghai
