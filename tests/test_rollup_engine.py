@@ -1,13 +1,11 @@
 """The rollup's arithmetic on a small fixture whose every figure is computed by hand below."""
 import math
-from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from indicators.formula import parse
 from indicators.rollup.engine import IndicatorSpec, compute
-from plans.models import AnnualTarget
 
 SCHOOLS = pd.DataFrame(
     [

@@ -7,9 +7,12 @@ from indicators.verdicts import judge, margin_of
 from plans.models import AnnualTarget
 
 
+def _d(number):
+    return None if number is None else Decimal(str(number))
+
+
 def _target(comparator, value=None, low=None, high=None):
-    d = (lambda x: None if x is None else Decimal(str(x)))
-    return AnnualTarget(comparator=comparator, value=d(value), low=d(low), high=d(high))
+    return AnnualTarget(comparator=comparator, value=_d(value), low=_d(low), high=_d(high))
 
 
 # target, actual, tolerance, reported/expected, additive (count or sum), expected status
@@ -94,7 +97,8 @@ def test_readme_states_the_reviewed_link_counts():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    links = json.loads((root / "indicators/data/dongsheng_definitions.json").read_text(encoding="utf-8"))["target_links"]
+    definitions = root / "indicators/data/dongsheng_definitions.json"
+    links = json.loads(definitions.read_text(encoding="utf-8"))["target_links"]
     measured = [link for link in links if link["indicator"]]
     approximate = [link for link in measured if link.get("match") == "approximate"]
     assert all(link.get("match_note") for link in approximate)
