@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from indicators.formula import FormulaError, parse
-from indicators.models import DataElement, ValidationRule, ValueType
+from indicators.models import DataElement, SubmissionValue, ValidationRule, ValueType
 
 ERROR = "error"
 NEEDS_EXPLANATION = "needs_explanation"
@@ -17,6 +17,10 @@ NEEDS_EXPLANATION = "needs_explanation"
 _COMPARE = {"<=": operator.le, "<": operator.lt, ">=": operator.ge, ">": operator.gt, "==": operator.eq}
 _TRUE_WORDS = {"1", "是", "有", "yes", "y", "true"}
 _FALSE_WORDS = {"0", "否", "无", "no", "n", "false"}
+# No stored figure reaches this (SubmissionValue.value: 20 digits, 4 after the point). Checked before any
+# arithmetic: 1E+27 would otherwise raise decimal.InvalidOperation, or fail in the database.
+_FIELD = SubmissionValue._meta.get_field("value")
+_STORABLE = Decimal(10) ** (_FIELD.max_digits - _FIELD.decimal_places)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ def parse_value(element: DataElement, raw) -> Decimal | None:
         raise ValueError(f"「{raw}」不是数字") from None
     if not number.is_finite():
         raise ValueError(f"「{raw}」不是有效数字")
+    if number.copy_abs() >= _STORABLE:  # copy_abs: abs() itself overflows on 1e999999999
+        raise ValueError(f"「{raw}」超出可填报的数值范围(绝对值应小于 {_STORABLE:,})")
     if element.value_type == ValueType.INTEGER and number != number.to_integral_value():
         raise ValueError(f"「{raw}」应为整数")
     if element.value_type == ValueType.MONEY and number != number.quantize(Decimal("0.01")):
@@ -94,21 +100,36 @@ def check_plausibility(
 ) -> list[Problem]:
     """A jump beyond the element's share from last year, or a value outside its expected range,
     needs a written explanation."""
-    if value is None or explanation.strip():
+    if explanation.strip():
         return []
-    reasons = []
-    if element.expected_min is not None and value < element.expected_min:
-        reasons.append(f"低于合理范围下限{_fmt(element.expected_min)}")
-    if element.expected_max is not None and value > element.expected_max:
-        reasons.append(f"高于合理范围上限{_fmt(element.expected_max)}")
-    if element.jump_share is not None and previous:
-        change = abs(value - previous) / abs(previous)
-        if change > element.jump_share:
-            reasons.append(f"与上年({_fmt(previous)})相比变动{change * 100:.0f}%,超过{element.jump_share * 100:.0f}%")
+    reasons = soft_check_reasons(element, value, previous)
     if not reasons:
         return []
     return [Problem(NEEDS_EXPLANATION, f"{element.name_zh}{'、'.join(reasons)},请填写说明", (element.code,))]
 
 
+def soft_check_reasons(element: DataElement, value: Decimal | None, previous: Decimal | None) -> list[str]:
+    """Which soft checks the value trips, explained or not: the form asks for a 说明 while one is missing,
+    and the reviewer sees every one of them next to the school's 说明."""
+    if value is None:
+        return []
+    reasons = []
+    if element.expected_min is not None and value < element.expected_min:
+        reasons.append(f"低于合理范围下限{_grouped(element.expected_min)}")
+    if element.expected_max is not None and value > element.expected_max:
+        reasons.append(f"高于合理范围上限{_grouped(element.expected_max)}")
+    if element.jump_share is not None and previous:
+        change = abs(value - previous) / abs(previous)
+        if change > element.jump_share:
+            limit = element.jump_share * 100
+            reasons.append(f"与上年({_grouped(previous)})相比变动{change * 100:.0f}%,超过{limit:.0f}%")
+    return reasons
+
+
 def _fmt(number: Decimal) -> str:
     return f"{Decimal(number).normalize():f}"
+
+
+def _grouped(number: Decimal) -> str:
+    # 1,234,567.5: a reviewer reads amounts of money, not digit strings
+    return f"{Decimal(number).normalize():,f}"

@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from plans.models import ActionItem, ActionItemUpdate, AnnualTarget, Department, Evidence, Plan, Programme, TargetSource
+from plans.models import (
+    ActionItem,
+    ActionItemUpdate,
+    AnnualTarget,
+    Department,
+    DepartmentAlias,
+    Evidence,
+    Plan,
+    Programme,
+    TargetSource,
+)
 
 
 class ProgrammeInline(admin.TabularInline):
@@ -21,9 +31,15 @@ class ProgrammeAdmin(admin.ModelAdmin):
     list_filter = ["plan"]
 
 
+class AliasInline(admin.TabularInline):
+    model = DepartmentAlias
+    extra = 0
+
+
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    search_fields = ["name"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [AliasInline]
 
 
 class UpdateInline(admin.TabularInline):

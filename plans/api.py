@@ -42,9 +42,11 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
+    aliases = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
     class Meta:
         model = Department
-        fields = ["id", "name"]
+        fields = ["id", "name", "aliases"]
 
 
 class UpdateSerializer(serializers.ModelSerializer):
@@ -114,7 +116,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
-    queryset = Department.objects.order_by("id")
+    queryset = Department.objects.prefetch_related("aliases").order_by("id")
     serializer_class = DepartmentSerializer
     permission_classes = [permissions.IsAuthenticated, HasRole]
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from edugov.forms import IsoDateInput
 from plans.models import ItemStatus
 
 
@@ -24,14 +25,16 @@ class ProgressForm(forms.Form):
 
     status = forms.ChoiceField(label=_("状态"), choices=ItemStatus.choices)
     progress = forms.IntegerField(label=_("完成进度(%)"), min_value=0, max_value=100)
-    on_date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    on_date = forms.DateField(label=_("日期"), widget=IsoDateInput())
     note = forms.CharField(label=_("进展说明"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("佐证材料"), required=False)
 
 
 class ItemFilterForm(forms.Form):
-    department = forms.IntegerField(required=False)
-    year = forms.IntegerField(required=False)
-    programme = forms.IntegerField(required=False)
+    # bounded: a number beyond the database's integers would otherwise reach the query and end as a 500
+    department = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    year = forms.IntegerField(required=False, min_value=1900, max_value=2100)
+    programme = forms.IntegerField(required=False, min_value=1, max_value=999)
     status = forms.ChoiceField(required=False, choices=[("", "")] + list(ItemStatus.choices))
     q = forms.CharField(required=False, max_length=100)
+    overdue = forms.BooleanField(required=False)

@@ -48,6 +48,8 @@ class Programme(models.Model):
 
 
 class Department(models.Model):
+    """One body, under one name; the other names documents use for it are its aliases."""
+
     name = models.CharField(_("名称 name"), max_length=100, unique=True)
 
     class Meta:
@@ -59,7 +61,28 @@ class Department(models.Model):
         return self.name
 
 
+class DepartmentAlias(models.Model):
+    """Another name a document uses for a department (「编办」 and 「区委编办」 for 「编委办」)."""
+
+    name = models.CharField(_("别名 alias"), max_length=100, unique=True)
+    department = models.ForeignKey(
+        Department, on_delete=models.CASCADE, related_name="aliases", verbose_name=_("责任部门 department")
+    )
+
+    class Meta:
+        verbose_name = _("部门别名 department alias")
+        verbose_name_plural = _("部门别名 department aliases")
+        ordering = ["department", "name"]
+
+    def __str__(self):
+        return f"{self.name} → {self.department.name}"
+
+
 class ItemStatus(models.TextChoices):
+    """The status a department reports for its item. 「滞后」 is only ever this self-reported status; an item
+    of a finished year that is not done is 「逾期未完成」 (ActionItem.is_overdue), whatever its status says.
+    Pages show both definitions from one template, plans/_item_terms.html."""
+
     NOT_STARTED = "not_started", _("未开始")
     IN_PROGRESS = "in_progress", _("推进中")
     DONE = "done", _("已完成")
@@ -93,8 +116,13 @@ class ActionItem(models.Model):
         return f"{self.year} {self.programme.number}.{self.order} {self.text[:30]}"
 
     def is_overdue(self, today) -> bool:
-        """An item of a finished year that is not done is overdue."""
+        """An item of a finished year that is not done is overdue (逾期未完成)."""
         return self.status != ItemStatus.DONE and today.year > self.year
+
+    @staticmethod
+    def overdue_q(today) -> models.Q:
+        """is_overdue as a query, so counts and lists use the same rule."""
+        return ~models.Q(status=ItemStatus.DONE) & models.Q(year__lt=today.year)
 
 
 class ActionItemUpdate(models.Model):
@@ -144,8 +172,9 @@ class Comparator(models.TextChoices):
 
 
 class AnnualTarget(models.Model):
-    """What the plan wants measured in one year. Its numbers come from its first source
-    (or from the source the bureau chose when the document contradicts itself)."""
+    """What the plan wants measured in one year. Its numbers come from its chosen source: by default the most
+    specific dated statement (yearly action table over programme text over overall goals), or the one the
+    bureau chose when the document contradicts itself (plans.services.conflicts)."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="targets", verbose_name=_("方案 plan"))
     measure = models.SlugField(_("指标代码 measure"), max_length=64)
@@ -170,11 +199,7 @@ class AnnualTarget(models.Model):
         return f"{self.year} {self.name} {self.display_goal()}"
 
     def display_goal(self) -> str:
-        if self.comparator == Comparator.RANGE:
-            goal = f"{_fmt(self.low)}–{_fmt(self.high)}{self.unit}"
-        else:
-            goal = f"{Comparator(self.comparator).label}{_fmt(self.value)}{self.unit}"
-        return f"{goal}{'左右' if self.approximate else ''}"
+        return goal_text(self.comparator, self.value, self.low, self.high, self.unit, self.approximate)
 
     def is_met_by(self, actual: Decimal) -> bool:
         """Whether an actual figure satisfies the goal, honouring direction and ranges."""
@@ -203,6 +228,15 @@ def _fmt(number) -> str:
     return "" if number is None else f"{Decimal(number).normalize():f}"
 
 
+def goal_text(comparator, value, low, high, unit: str, approximate: bool) -> str:
+    """「≥98.5%」, 「3–5所」, 「≥50%左右」: a goal as the pages write it."""
+    if comparator == Comparator.RANGE:
+        goal = f"{_fmt(low)}–{_fmt(high)}{unit}"
+    else:
+        goal = f"{Comparator(comparator).label}{_fmt(value)}{unit}"
+    return f"{goal}{'左右' if approximate else ''}"
+
+
 class TargetSource(models.Model):
     """A sentence of the document that states a target; a target with two differing sources is a conflict."""
 
@@ -222,3 +256,6 @@ class TargetSource(models.Model):
         verbose_name_plural = _("目标出处 target sources")
         ordering = ["target", "position"]
         constraints = [models.UniqueConstraint(fields=["target", "position"], name="target_source_unique")]
+
+    def display_goal(self) -> str:
+        return goal_text(self.comparator, self.value, self.low, self.high, self.target.unit, self.approximate)

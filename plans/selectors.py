@@ -1,15 +1,22 @@
 """Reads shared by the plan pages and the API."""
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from plans.models import ActionItem, AnnualTarget, Department, ItemStatus, Plan, Programme, TargetSource
+from plans.services.conflicts import differences, section_kind
 
 
 def current_plan() -> Plan | None:
     return Plan.objects.order_by("-start_year", "-id").first()
 
 
-def items_filtered(*, plan: Plan, department=None, year=None, programme=None, status=None, q=None) -> QuerySet:
+def items_filtered(*, plan: Plan, today=None, department=None, year=None, programme=None, status=None, q=None,
+                   overdue=False) -> QuerySet:
+    """Items of a plan, filtered; with ``today`` each carries ``overdue`` (逾期未完成, ActionItem.is_overdue)."""
     items = ActionItem.objects.filter(programme__plan=plan)
+    if today is not None:
+        items = items.annotate(overdue=ExpressionWrapper(ActionItem.overdue_q(today), output_field=BooleanField()))
+        if overdue:
+            items = items.filter(ActionItem.overdue_q(today))
     if department:
         items = items.filter(departments=department)
     if year:
@@ -26,8 +33,14 @@ def items_filtered(*, plan: Plan, department=None, year=None, programme=None, st
 
 
 def status_counts(items: QuerySet) -> dict[str, int]:
+    """Items by self-reported status (滞后 is DELAYED, nothing else)."""
     counts = dict(items.order_by().values_list("status").annotate(n=Count("id")))
     return {status: counts.get(status, 0) for status in ItemStatus.values}
+
+
+def overdue_count(items: QuerySet, today) -> int:
+    """Items of a finished year not done (逾期未完成), whatever their status."""
+    return items.filter(ActionItem.overdue_q(today)).count()
 
 
 def programmes_with_progress(plan: Plan) -> QuerySet:
@@ -44,6 +57,19 @@ def targets_for(*, plan: Plan, year=None, conflict_only=False) -> QuerySet:
     if conflict_only:
         targets = targets.filter(conflict=True)
     return targets.order_by("year", "measure")
+
+
+def with_conflict_reasons(targets) -> list[AnnualTarget]:
+    """Targets (sources prefetched), each with ``reasons`` (why its sources disagree) and each source with
+    ``kind`` (overall / programme / yearly), for the page that shows a conflict until the bureau resolves it."""
+    targets = list(targets)
+    for target in targets:
+        sources = list(target.sources.all())
+        target.reasons = differences([{"text": s.text, "comparator": s.comparator, "value": s.value, "low": s.low,
+                                       "high": s.high, "approximate": s.approximate} for s in sources])
+        for source in sources:
+            source.kind = section_kind(source.section)
+    return targets
 
 
 def departments_of(plan: Plan) -> QuerySet:

@@ -39,6 +39,7 @@ def overview(request):
         "plan": plan,
         "programmes": selectors.programmes_with_progress(plan),
         "counts": selectors.status_counts(items),
+        "overdue_total": selectors.overdue_count(items, timezone.localdate()),
         "item_total": items.count(),
         "target_total": plan.targets.count(),
         "conflict_total": plan.targets.filter(conflict=True, conflict_resolved=False).count(),
@@ -54,7 +55,7 @@ def programme(request, number: int):
     prog = selectors.programme_detail(plan, number)
     if prog is None:
         raise Http404
-    items = selectors.items_filtered(plan=plan, programme=number)
+    items = selectors.items_filtered(plan=plan, programme=number, today=timezone.localdate())
     context = {"plan": plan, "programme": prog, "items": items, "targets": selectors.targets_of_programme(prog)}
     return render(request, "plans/programme.html", context)
 
@@ -65,12 +66,14 @@ def items(request):
     plan = _plan_or_404()
     form = ItemFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    found = selectors.items_filtered(plan=plan, **{k: v for k, v in filters.items() if v})
+    today = timezone.localdate()
+    found = selectors.items_filtered(plan=plan, today=today, **{k: v for k, v in filters.items() if v})
     page = Paginator(found, 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
         "plan": plan, "page": page, "filters": filters, "counts": selectors.status_counts(found),
+        "overdue_total": selectors.overdue_count(found, today),
         "total": page.paginator.count, "departments": selectors.departments_of(plan),
         "programmes": plan.programmes.order_by("number"), "years": plan.years, "statuses": ItemStatus.choices,
         "query": query.urlencode(), "form_errors": form.errors if form.is_bound else {},
@@ -123,9 +126,9 @@ def targets(request):
     _require_role(request)
     plan = _plan_or_404()
     year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = int(year) if year and year.isdecimal() and len(year) <= 4 else None  # 2050, not 10**20 (no 500)
     conflict_only = request.GET.get("conflict") == "1"
-    found = selectors.targets_for(plan=plan, year=year, conflict_only=conflict_only)
+    found = selectors.with_conflict_reasons(selectors.targets_for(plan=plan, year=year, conflict_only=conflict_only))
     context = {
         "plan": plan, "targets": found, "year": year, "years": plan.years, "conflict_only": conflict_only,
         "can_resolve": is_bureau_admin(request.user),

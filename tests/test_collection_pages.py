@@ -52,6 +52,16 @@ def test_form_refuses_text_in_a_number_field_and_keeps_what_was_typed(client, ca
     assert not SubmissionValue.objects.exists()
 
 
+@pytest.mark.parametrize("field, raw", [("funds", "1E+27"), ("kids", "1e30"), ("funds", "-99999999999999999")])
+def test_form_refuses_a_number_too_large_to_store_naming_the_field(client, cast, sub_a, field, raw):
+    client.force_login(cast.reporter_a)
+    response = _form_post(client, sub_a, **{field: raw})
+    assert response.status_code == 400
+    row = next(r for r in response.context["rows"] if r["element"].code == field)
+    assert row["element"].name_zh in row["errors"][0] and "超出可填报的数值范围" in row["errors"][0]
+    assert not SubmissionValue.objects.exists()  # the good fields of the same save are not kept either
+
+
 def test_stale_form_is_refused_with_a_message(client, cast, sub_a):
     client.force_login(cast.reporter_a)
     _form_post(client, sub_a)  # first save bumps the version; sub_a still holds the old one
@@ -123,6 +133,15 @@ def test_api_reporter_reads_only_its_own_school(cast, sub_a):
     assert [row["id"] for row in api.get("/api/submissions/").json()["results"]] == [sub_a.pk]
     assert api.get(f"/api/submissions/{other.pk}/").status_code == 404
     assert [row["code"] for row in api.get("/api/schools/").json()["results"]] == [cast.school_a.code]
+
+
+@pytest.mark.parametrize("raw", ["1E+27", 1e27, "NaN", "1e999999999"])
+def test_api_refuses_unstorable_numbers_with_the_field_named(cast, sub_a, raw):
+    response = _api(cast.reporter_a).put(f"/api/submissions/{sub_a.pk}/values/",
+                                         {"version": 0, "values": {"kids": "10", "funds": raw}}, format="json")
+    assert response.status_code == 400
+    assert "公用经费" in response.json()["funds"][0]
+    assert not SubmissionValue.objects.exists()
 
 
 def test_api_fill_submit_and_reporter_cannot_approve(cast, sub_a):

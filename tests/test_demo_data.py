@@ -18,9 +18,11 @@ from indicators.models import (
     Town,
     ValidationRule,
 )
+from indicators.selectors.collection import previous_values
 from indicators.services.definitions import DEFAULT_FILE, definitions_load, definitions_read
 from indicators.services.demo import PASSWORD, demo_checksum, demo_generate
-from indicators.validation import check_bounds, check_rules
+from indicators.services.submissions import submission_problems
+from indicators.validation import ERROR, check_bounds, check_rules, soft_check_reasons
 
 SMALL = ["--schools", "24", "--no-rollup"]
 
@@ -107,3 +109,26 @@ def test_demo_scales_past_a_hundred_schools_of_a_type():
 
     specs, _ = demo_generate(seed=2019, schools=1200)
     assert len(specs) >= 1100 and all(s.name for s in specs)
+
+
+def test_every_seeded_submission_passes_the_forms_checks_or_carries_its_explanation(definitions):
+    # given the district `make setup` writes
+    run("--no-rollup")
+    # when every submission goes through the checks the form runs on 上报 (hard bounds and rules, and the
+    # soft checks against last year's approved figures, which a 说明 answers)
+    unexplained, explained = [], 0
+    for submission in Submission.objects.select_related("period__dataset", "school"):
+        stored = {v.element.code: v for v in submission.values.select_related("element")}
+        for problem in submission_problems(submission):
+            draft_gap = submission.status == SubmissionStatus.DRAFT and problem.kind == ERROR and \
+                len(problem.elements) == 1 and problem.elements[0] not in stored
+            if not draft_gap:  # a draft is half filled in: its empty fields are not yet a failure
+                unexplained.append((str(submission), problem.message))
+        previous = previous_values(submission)
+        for row in stored.values():
+            if soft_check_reasons(row.element, row.value, previous.get(row.element.code)):
+                explained += 1
+                assert row.explanation and not row.explanation.startswith("本年实际"), row.explanation
+    # then nothing is refused or left unexplained, and the soft checks do fire (with their 说明)
+    assert unexplained == []
+    assert explained > 0

@@ -128,6 +128,9 @@ def assert_refused_with(problems, *, row=None, column=None, text=""):
         ({"teachers": 10, "teachers_bachelor": 11}, "teachers_bachelor", "不能大于专任教师数"),
         ({"public_funds": 100, "training_funds": 200}, "training_funds", "教师培训经费不能大于公用经费"),
         ({"teachers": "=10*6"}, "teachers", "不能使用公式"),
+        ({"public_funds": "1E+27"}, "public_funds", "超出可填报的数值范围"),
+        ({"public_funds": 1e27}, "public_funds", "超出可填报的数值范围"),
+        ({"teachers": 1e30}, "teachers", "超出可填报的数值范围"),
     ],
 )
 def test_bad_cell_is_refused_with_row_and_column(cast, period, figures, column_of, text):

@@ -48,9 +48,49 @@ def test_targets_page_highlights_conflicts(client, cast, plan):
 
 @pytest.mark.parametrize("member, status", [("admin", 302), ("leader", 403), ("staff_edu", 403)])
 def test_only_admin_resolves_a_conflict(client, cast, plan, member, status):
+    # The 2022 table (85%) counts until the bureau decides; the admin may choose the overall goal (86%).
     target = AnnualTarget.objects.get(measure="puhui_kindergarten_coverage", year=2022)
-    table = target.sources.get(section="2022年行动计划表")
+    overall = target.sources.get(section="总体目标")
     client.force_login(getattr(cast, member))
-    assert client.post(reverse("plans:resolve", args=[table.pk])).status_code == status
+    assert client.post(reverse("plans:resolve", args=[overall.pk])).status_code == status
     target.refresh_from_db()
-    assert (float(target.value), target.conflict_resolved) == ((85, True) if status == 302 else (86, False))
+    assert (float(target.value), target.conflict_resolved) == ((86, True) if status == 302 else (85, False))
+
+
+def test_targets_page_shows_both_sources_and_why_they_conflict(client, cast, plan):
+    client.force_login(cast.leader)
+    html = client.get(reverse("plans:targets"), {"year": 2022, "conflict": "1"}).content.decode()
+    row = html[html.index('data-measure="kg_grade_2a_plus_share"'):]
+    row = row[:row.index("</tr>")]
+    # same 70% in all three sentences, flagged for the grade words
+    assert "限定词不同:二级一类 / 二级乙类" in row and row.count("(≥70%)") == 3
+    assert "70%的幼儿园达到二级乙类及以上水平" in row and "70%的幼儿园达到二级一类及以上等级水平" in row
+    assert "暂按最具体的年度表述" in row
+
+
+def test_滞后_and_逾期未完成_mean_one_thing_each_on_every_page(client, cast, plan):
+    # given a few self-reported statuses, read in 2023 when every year of the plan has ended
+    import datetime
+    from unittest import mock
+
+    from reports.selectors.actions import actions_payload
+
+    ActionItem.objects.filter(year=2019).update(status=ItemStatus.DONE, progress=100)
+    ActionItem.objects.filter(year=2020, order=1).update(status=ItemStatus.DELAYED)
+    ActionItem.objects.filter(year=2021, order=2).update(status=ItemStatus.IN_PROGRESS)
+    today = datetime.date(2023, 3, 1)
+    delayed = ActionItem.objects.filter(status=ItemStatus.DELAYED).count()
+    overdue = [i.pk for i in ActionItem.objects.all() if i.is_overdue(today)]
+    assert 0 < delayed < len(overdue)
+    client.force_login(cast.leader)
+    with mock.patch("django.utils.timezone.localdate", return_value=today):
+        items = client.get(reverse("plans:items"))
+        only_overdue = client.get(reverse("plans:items"), {"overdue": "1"})
+        overview = client.get(reverse("plans:overview"))
+    # then the items page, its overdue filter, the plan overview and the actions dashboard agree
+    assert items.context["counts"][ItemStatus.DELAYED] == delayed
+    assert items.context["overdue_total"] == overview.context["overdue_total"] == len(overdue)
+    assert only_overdue.context["total"] == len(overdue)
+    actions = actions_payload(plan=plan, today=today)
+    assert (actions["delayed_total"], actions["overdue_total"]) == (delayed, len(overdue))
+    assert "逾期未完成:所属年度已结束仍未完成的条目" in items.content.decode()

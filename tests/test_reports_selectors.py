@@ -89,9 +89,11 @@ def test_actions_heatmap_and_scorecards(data):
     assert heat["departments"] == ["教体局", "财政局"]
     assert heat["share"][0] == [100.0, 100.0, 0.0] and heat["text"][0] == ["1/1", "1/1", "0/1"]
     cards = {c["department"]: c for c in payload["scorecards"]}
-    assert cards["教体局"] == {"department": "教体局", "total": 3, "done": 2, "in_progress": 0, "late": 1}
-    assert cards["财政局"]["late"] == 1  # in progress after its year ended
-    assert payload["overdue_total"] == 2
+    assert cards["教体局"] == {"department": "教体局", "department_id": cards["教体局"]["department_id"], "total": 3,
+                              "done": 2, "in_progress": 0, "not_started": 0, "delayed": 1, "overdue": 1}
+    # 滞后 is only the self-reported status; 逾期未完成 is a finished year's item not done, whatever its status
+    assert (cards["财政局"]["in_progress"], cards["财政局"]["delayed"], cards["财政局"]["overdue"]) == (1, 0, 1)
+    assert payload["overdue_total"] == 2 and payload["delayed_total"] == 1
 
 
 @pytest.mark.parametrize("comparator,value,low,high", [("gte", 86, None, None), ("gt", 86, None, None),

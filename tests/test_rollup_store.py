@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pandas as pd
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Indicator, IndicatorValue
 from indicators.rollup import store
@@ -42,3 +44,13 @@ def test_storing_twice_replaces_rather_than_adds(results):
     store.store_year(year=2021, results=results, run=None)
     assert list(IndicatorValue.objects.order_by("unit_key").values_list("unit_key", "value", "unit_label")) == first
 
+
+
+def test_storing_works_with_debug_cursors_as_make_setup_runs_it(results):
+    # `make setup` runs with DEBUG on, which wraps every cursor in CursorDebugWrapper; on PostgreSQL the COPY
+    # goes through that wrapper too, and it once refused psycopg2's keyword arguments (HTTP 500 / crash).
+    with CaptureQueriesContext(connection) as queries:
+        written = store.store_year(year=2021, results=results, run=None)
+    assert written == len(LABELS) and IndicatorValue.objects.filter(year=2021).count() == len(LABELS)
+    if connection.vendor == "postgresql":
+        assert any(q["sql"].startswith("COPY ") for q in queries.captured_queries)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
     DataElement,
@@ -14,10 +15,14 @@ from indicators.models import (
     Submission,
     SubmissionStatus,
     SubmissionValue,
+    ValueType,
 )
+from indicators.validation import soft_check_reasons
 
 STATUSES = [s.value for s in SubmissionStatus]
 DONE = {SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKED, SubmissionStatus.APPROVED}
+# One vocabulary for a school's progress in a period: the submission statuses, and 未开始 for no submission.
+PROGRESS_LABELS = {**dict(SubmissionStatus.choices), "not_started": _("未开始")}
 
 
 def dataset_elements(dataset: DataSet, *, with_required: bool = False) -> list:
@@ -44,6 +49,24 @@ def previous_values(submission: Submission) -> dict[str, Decimal]:
     if previous is None:
         return {}
     return dict(previous.values.values_list("element__code", "value"))
+
+
+def submission_review_rows(submission: Submission) -> list[dict]:
+    """One row per element of the form for the reviewer: this year's figure, last year's approved one, the
+    change, every soft check it trips (explained or not, so the reviewer sees what the school answered)
+    and the school's 说明."""
+    stored = submission_values(submission)
+    previous = previous_values(submission)
+    rows = []
+    for element in dataset_elements(submission.period.dataset):
+        row = stored.get(element.code)
+        value, before = (row.value if row else None), previous.get(element.code)
+        countable = element.value_type != ValueType.BOOLEAN
+        change = ((value - before) / before * 100) if countable and value is not None and before else None
+        rows.append({"element": element, "value": value, "previous": before, "change": change,
+                     "soft_checks": soft_check_reasons(element, value, before),
+                     "explanation": row.explanation if row else ""})
+    return rows
 
 
 def expected_schools(period: ReportingPeriod) -> QuerySet:
@@ -83,7 +106,8 @@ def period_completeness(*, period: ReportingPeriod) -> dict:
         )
         if is_late:
             late.append({"school_id": school["id"], "code": school["code"], "name": school["name"],
-                         "town": school["town__name"], "status": status, "submitted_at": sent})
+                         "town": school["town__name"], "status": status, "status_label": PROGRESS_LABELS[status],
+                         "submitted_at": sent})
     labels = dict(SchoolType.choices)
     return {
         "expected": len(rows),

@@ -9,6 +9,8 @@ The district figures follow the plan's direction year by year (e.g. 普惠性幼
 """
 import datetime
 import random
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -35,6 +37,7 @@ from indicators.models import (
     Town,
     ValueChange,
 )
+from indicators.validation import soft_check_reasons
 
 YEARS = (2019, 2020, 2021, 2022)
 OPEN_YEAR = 2022
@@ -96,6 +99,7 @@ class SubmissionSpec:
     status: str
     late: bool = False
     values: dict = field(default_factory=dict)
+    explanations: dict = field(default_factory=dict)  # 说明 for the figures the form's soft checks flag
 
 
 @dataclass
@@ -108,16 +112,21 @@ class DemoResult:
 # ---------------------------------------------------------------- pure generation
 
 
-def demo_generate(*, seed: int, schools: int) -> tuple[list[SchoolSpec], list[SubmissionSpec]]:
+def demo_generate(
+    *, seed: int, schools: int, elements: Mapping[str, DataElement] | None = None
+) -> tuple[list[SchoolSpec], list[SubmissionSpec]]:
+    """``elements``: the definitions whose soft checks the 说明 answer (default: the definitions file)."""
     rng = random.Random(seed)
     specs = _school_specs(rng, schools)
     submissions = []
+    enrolled_3_5: Counter = Counter()  # every open kindergarten's 3-5 year olds, reported or not
     _choose_yearly_flags(specs)
     for year in YEARS:
         for spec in specs:
             if spec.opened_year <= year:
-                submissions.extend(_school_submissions(rng, spec, year))
-        submissions.append(_district_submission(rng, year, submissions))
+                submissions.extend(_school_submissions(rng, spec, year, enrolled_3_5))
+        submissions.append(_district_submission(rng, year, enrolled_3_5[year]))
+    _explain_soft_checks(submissions, specs, elements if elements is not None else _elements_from_file())
     return specs, submissions
 
 
@@ -227,9 +236,10 @@ def _part(whole: int, percent: float) -> int:
     return min(whole, round(whole * percent / 100))
 
 
-def _school_submissions(rng: random.Random, spec: SchoolSpec, year: int) -> list[SubmissionSpec]:
+def _school_submissions(rng: random.Random, spec: SchoolSpec, year: int, enrolled_3_5: Counter) -> list[SubmissionSpec]:
     if spec.school_type == SchoolType.KINDERGARTEN:
         figures = {"kg_yearly": _kg_values(rng, spec, year)}
+        enrolled_3_5[year] += figures["kg_yearly"]["kg_children_3_5"]
     else:
         figures = {"school_yearly": _school_values(rng, spec, year), "health_yearly": _health_values(rng, spec, year)}
     out = []
@@ -312,18 +322,103 @@ def _health_values(rng: random.Random, spec: SchoolSpec, year: int) -> dict:
             "vision_screened": screened, "myopia_new": _part(screened, _rate(rng, "myopia", year, 1.5))}
 
 
-def _district_submission(rng: random.Random, year: int, submissions: list[SubmissionSpec]) -> SubmissionSpec:
-    # The population is set so that the approved kindergartens give the trend's gross enrolment rate.
-    counted = sum(s.values.get("kg_children_3_5", 0) for s in submissions
-                  if s.year == year and s.status == SubmissionStatus.APPROVED and s.dataset == "kg_yearly")
+def _district_submission(rng: random.Random, year: int, enrolled_3_5: int) -> SubmissionSpec:
+    # The population is set so that all kindergartens together give the trend's gross enrolment rate; while
+    # some have not reported, the rate over the reported ones is lower (and shown as incomplete), as it would
+    # be in the bureau: the resident population does not shrink with the reports that are still missing.
     disabled = rng.randint(170, 210)
     values = {
-        "pop_3_5": round(counted * 100 / TREND["gross"][YEARS.index(year)]), "disabled_children": disabled,
+        "pop_3_5": round(enrolled_3_5 * 100 / TREND["gross"][YEARS.index(year)]), "disabled_children": disabled,
         "disabled_enrolled": _part(disabled, TREND["disabled"][YEARS.index(year)]),
         "quality_groups_count": TREND["groups"][YEARS.index(year)],
     }
     # The bureau enters these itself and approves them at once, so 2022 dashboards have a denominator.
     return SubmissionSpec("district_yearly", year, None, SubmissionStatus.APPROVED, False, values)
+
+
+# ---------------------------------------------------------------- 说明 for the soft checks
+
+# What a school (or the bureau) writes when a figure moves beyond the element's share from last year:
+# code → (when it went up, when it went down); a tuple holds wordings that schools vary between.
+_JUMP_REASONS = {
+    "kg_children": ("周边新建小区入住,报名人数增加,扩大了招生", "周边适龄幼儿减少,部分幼儿转入新开办的幼儿园"),
+    "kg_staff": ("随班级增加,新招聘了专任教师和保育员", "部分保教人员离职,正在补充招聘"),
+    "teachers": (("本年新招聘专任教师,并有教师从其他学校调入", "本年通过公开招聘和特岗计划补充了专任教师"),
+                 "部分教师退休或调出,空缺岗位由区内统一补充"),
+    "public_funds": ("在校生增加,生均公用经费按新标准拨付,总额增加", "在校生减少,按生均标准拨付的公用经费相应减少"),
+    "training_funds": (("本年集中安排教师外出研修和国培配套项目,培训支出增加",
+                        "本年承办区级教研培训活动,培训支出增加", "新教师较多,本年岗前培训和跟岗学习支出增加"),
+                       "上年集中安排了外出研修,本年以校本研修为主,培训支出减少"),
+    "enrolled_start": ("施教区调整,新划入小区,学生人数增加", "施教区调整,部分小区划归新建学校,学生人数减少"),
+    "arts_group_students": (("本年新开设合唱、舞蹈等艺术社团,参与学生增加", "课后服务增设艺术类课程,参与学生增加",
+                             "本年承办区艺术节,组建了器乐和书画兴趣小组"),
+                            "部分艺术社团因指导教师调整暂停,参与学生减少"),
+    "fitness_tested": ("本年按要求全员参加测试(上年部分年级未测)", "本年部分学生因病或伤免测,测试人数减少"),
+    "fitness_passed": (("加强体育课和大课间锻炼,成绩提高", "落实每天校园体育活动一小时,测试成绩提高",
+                        "本年开展体质健康专项训练,优良和合格人数增加"),
+                       "本年测试项目调整(新增耐力项目),成绩下降"),
+    "vision_screened": ("本年扩大筛查范围至全体年级", "上年新发近视学生较多,本年“上年未近视”的学生减少"),
+    "myopia_new": (("本年由医院专业验光确诊,检出人数增加,已加强用眼干预", "居家线上学习时间较长,新发近视增加"),
+                   ("落实近视防控措施(课间户外活动、控制电子屏幕使用),新增近视减少",
+                    "开展读写姿势和眼保健操专项检查,新发近视减少")),
+    "pop_3_5": ("据统计部门最新常住人口数据", "据统计部门最新常住人口数据"),
+    "disabled_children": ("残联新核定一批适龄残疾儿童少年", "部分儿童超出适龄范围,核定人数减少"),
+}
+for _same, _as in (("kg_children_3_5", "kg_children"), ("cohort_entry", "enrolled_start"),
+                   ("cohort_now", "enrolled_start"), ("school_age_children", "enrolled_start"),
+                   ("school_age_enrolled", "enrolled_start"), ("fitness_good", "fitness_passed"),
+                   ("disabled_enrolled", "disabled_children")):
+    _JUMP_REASONS[_same] = _JUMP_REASONS[_as]
+
+
+def _elements_from_file() -> dict[str, DataElement]:
+    """The definitions file's elements as unsaved rows: the soft checks need only their thresholds."""
+    from indicators.services.definitions import DEFAULT_FILE, definitions_read
+
+    def number(value):
+        return None if value is None else Decimal(str(value))
+
+    return {e["code"]: DataElement(code=e["code"], name_zh=e["name_zh"], value_type=e["value_type"],
+                                   expected_min=number(e.get("expected_min")),
+                                   expected_max=number(e.get("expected_max")), jump_share=number(e.get("jump_share")))
+            for e in definitions_read(DEFAULT_FILE)["elements"]}
+
+
+def _explain_soft_checks(submissions: list[SubmissionSpec], specs: list[SchoolSpec], elements) -> None:
+    """Give every figure that a soft check flags — through the same check the form runs, against the year
+    before's approved figures as the form compares — the 说明 its school would have had to write to submit."""
+    schools = {s.code: s for s in specs}
+    approved = {(s.school, s.dataset, s.year): s.values for s in submissions if s.status == SubmissionStatus.APPROVED}
+    for sub in submissions:
+        before = approved.get((sub.school, sub.dataset, sub.year - 1), {})
+        for code, value in sub.values.items():
+            previous = None if before.get(code) is None else Decimal(before[code])
+            if code in elements and soft_check_reasons(elements[code], Decimal(value), previous):
+                sub.explanations[code] = _explanation(schools.get(sub.school), sub.year, elements[code],
+                                                      Decimal(value), previous)
+
+
+def _explanation(school: SchoolSpec | None, year: int, element: DataElement, value: Decimal, previous) -> str:
+    place = "园" if school and school.school_type == SchoolType.KINDERGARTEN else "校"
+    if school is not None and school.opened_year == year:
+        return f"本{place}{year}年新开办,首年只开设部分班级,{element.name_zh}低于一般水平"
+    if school is not None and school.opened_year == year - 1:
+        return f"本{place}{school.opened_year}年开办,首年只开设部分班级,本年为开办第二年,规模扩大"
+    jumped = bool(previous) and element.jump_share is not None and \
+        abs(value - previous) / abs(previous) > element.jump_share
+    if not jumped and school is None:  # the bureau's own figure, outside the expected range
+        return f"{element.name_zh}按有关部门核定的数据填报,已核实"
+    if not jumped:  # outside the expected range
+        side = "低于" if element.expected_min is not None and value < element.expected_min else "高于"
+        size = "小" if side == "低于" else "大"
+        return f"本{place}规模较{size},{element.name_zh}{side}一般学校水平,数据已核实"
+    if element.value_type == "integer" and previous < 40 and abs(value - previous) <= 12:
+        return f"基数较小:上年{previous:f}人,本年{value:f}人,仅相差{abs(value - previous):f}人"
+    up, down = _JUMP_REASONS.get(element.code, ("本年实际增加,数据已核实", "本年实际减少,数据已核实"))
+    wordings = up if value > previous else down
+    if isinstance(wordings, str):
+        return wordings
+    return wordings[(sum(map(ord, school.code if school else "")) + year) % len(wordings)]
 
 
 # ---------------------------------------------------------------- writing
@@ -335,7 +430,8 @@ def demo_data_load(*, seed: int = 2019, schools: int = 150, today: datetime.date
     datasets = {d.code: d for d in DataSet.objects.filter(code__in=DATASETS)}
     if len(datasets) < len(DATASETS):
         raise LookupError("缺少报表定义,请先运行 manage.py load_definitions")
-    school_specs, submission_specs = demo_generate(seed=seed, schools=schools)
+    elements = {e.code: e for e in DataElement.objects.all()}
+    school_specs, submission_specs = demo_generate(seed=seed, schools=schools, elements=elements)
     created = {}
     before_schools = School.objects.filter(code__in=[s.code for s in school_specs]).count()
     with transaction.atomic():
@@ -432,7 +528,8 @@ def _save_submissions(specs, schools, periods) -> tuple[int, int]:
         submission = saved[periods[spec.dataset, spec.year].id, _school_id(spec, schools)]
         by = people.get(spec.school) or people["bureau-admin"]
         for code, value in spec.values.items():
-            values.append(SubmissionValue(submission=submission, element=elements[code], value=Decimal(value)))
+            values.append(SubmissionValue(submission=submission, element=elements[code], value=Decimal(value),
+                                          explanation=spec.explanations.get(code, "")))
             changes.append(ValueChange(submission=submission, element=elements[code], new_value=Decimal(value),
                                        by=by, source="form"))
         transitions.extend(_transitions(spec, submission, by, people, schools))

@@ -6,6 +6,7 @@ values as they are, so a half-filled template never wipes figures.
 """
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -262,11 +263,14 @@ class _Parser:
 
 
     def _rule_column(self, found) -> int | None:
-        """The column of the rule's left side (the figure that is too big), for pointing at the cell."""
+        """The column of the figure the rule's left side names first (the one that is too big, or the one
+        that must be 0 or the total in ``x * (total - x) == 0``), for pointing at the cell."""
         rule = next((r for r in self.rules if r.code == found.rule), None)
-        left = parse(rule.left).codes if rule else set(found.elements)
-        return next((index for index, e in enumerate(self.elements, start=len(excel.FIXED_COLUMNS))
-                     if e.code in left), None)
+        named = list(found.elements)
+        if rule is not None:
+            named = sorted(parse(rule.left).codes, key=lambda code: re.search(rf"\b{code}\b", rule.left).start())
+        columns = {e.code: index for index, e in enumerate(self.elements, start=len(excel.FIXED_COLUMNS))}
+        return next((columns[code] for code in named if code in columns), None)
 
 
 # ---------------------------------------------------------------- commit

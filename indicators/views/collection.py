@@ -25,10 +25,11 @@ from indicators.selectors.collection import (
     open_periods_for_school,
     period_completeness,
     previous_values,
+    submission_review_rows,
     submission_values,
 )
 from indicators.services import submissions as service
-from indicators.validation import NEEDS_EXPLANATION
+from indicators.validation import ERROR, NEEDS_EXPLANATION
 
 
 @login_required
@@ -143,16 +144,11 @@ def submission_detail(request, pk: int):
     submission = get_submission_for_user(request.user, pk)
     if request.method == "POST":
         return _review_action(request, submission)
-    stored = submission_values(submission)
-    previous = previous_values(submission)
-    rows = []
-    for element in dataset_elements(submission.period.dataset):
-        row = stored.get(element.code)
-        value, before = (row.value if row else None), previous.get(element.code)
-        change = ((value - before) / before * 100) if value is not None and before else None
-        rows.append({"element": element, "value": value, "previous": before, "change": change,
-                     "explanation": row.explanation if row else ""})
+    rows = submission_review_rows(submission)
+    # rules added after a school submitted still apply: the reviewer sees what the figures now break
+    broken = [p for p in service.submission_problems(submission) if p.kind == ERROR] if submission.is_locked else []
     context = {"submission": submission, "rows": rows, "can_review": can_review(request.user, submission),
+               "soft_hits": [r for r in rows if r["soft_checks"]], "broken": broken,
                "is_admin": role_of(request.user) == Role.BUREAU_ADMIN,
                "transitions": submission.transitions.select_related("by"),
                "changes": submission.changes.select_related("element", "by")[:200]}

@@ -4,6 +4,12 @@ The whole file is checked before anything is written; a bad file is refused with
 its position named, and the load runs in one transaction, so the database is either fully
 updated or left as it was. Loading twice changes nothing, and never touches the status,
 progress or history that people recorded.
+
+The file's numbers are checked against its own words: each target statement's comparator and 左右 must be
+what its source sentence says (plans.services.comparators), and its number must appear in that sentence
+(or in ``number_text``, for words such as 「全员」 or 「近百」). A department may list the other names the
+document uses for it (``{"name": "编委办", "aliases": ["编办"]}``); items naming an alias belong to the one
+department, and a department row an earlier load created under an alias is merged into it.
 """
 import json
 from dataclasses import dataclass
@@ -13,7 +19,19 @@ from pathlib import Path
 
 from django.db import transaction
 
-from plans.models import ActionItem, AnnualTarget, Comparator, Department, Plan, Programme, TargetSource
+from plans.models import (
+    ActionItem,
+    AnnualTarget,
+    Comparator,
+    Department,
+    DepartmentAlias,
+    Plan,
+    Programme,
+    TargetSource,
+)
+from plans.services.comparators import NumberNotInText, comparator_from_text, number_text_in
+from plans.services.conflicts import default_choice, differences
+from plans.services.departments import department_merge
 
 FORMAT = "edugov-plan/1"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "dongsheng_2019_2022.json"
@@ -141,16 +159,32 @@ def _check_plan(check: _Checker, plan) -> range:
     return range(start, end + 1) if start and end else range(0)
 
 
-def _check_departments(check: _Checker, data: dict) -> set[str]:
-    names = set()
-    for i, name in enumerate(check.items(data, "departments")):
+def _check_departments(check: _Checker, data: dict) -> dict[str, str]:
+    """Every name an item may use (a department's own or an alias) → the department's name."""
+    names: dict[str, str] = {}
+    for i, spec in enumerate(check.items(data, "departments")):
+        name, aliases = _department_spec(spec)
         if not isinstance(name, str) or not name.strip():
-            check.fail(f"departments[{i}]", "部门名称应为非空文本 (non-empty string)")
-        elif name in names:
-            check.fail(f"departments[{i}]", f"部门重复 (duplicate): {name}")
-        else:
-            names.add(name)
+            check.fail(f"departments[{i}]", "部门名称应为非空文本,或 {\"name\": …, \"aliases\": […]} (non-empty name)")
+            continue
+        if not isinstance(aliases, list):
+            check.fail(f"departments[{i}].aliases", "应为列表 (must be a list)")
+            aliases = []
+        for where, word in [(f"departments[{i}]", name)] + [
+                (f"departments[{i}].aliases[{j}]", a) for j, a in enumerate(aliases)]:
+            if not isinstance(word, str) or not word.strip():
+                check.fail(where, "应为非空文本 (non-empty string)")
+            elif word in names:
+                check.fail(where, f"部门名称或别名重复 (duplicate): {word}(已属于「{names[word]}」)")
+            else:
+                names[word] = name
     return names
+
+
+def _department_spec(spec) -> tuple:
+    if isinstance(spec, dict):
+        return spec.get("name"), spec.get("aliases", [])
+    return spec, []
 
 
 def _check_programmes(check: _Checker, data: dict) -> set[int]:
@@ -170,7 +204,7 @@ def _check_programmes(check: _Checker, data: dict) -> set[int]:
     return numbers
 
 
-def _check_items(check: _Checker, data: dict, years: range, departments: set[str], numbers: set[int]) -> None:
+def _check_items(check: _Checker, data: dict, years: range, departments: dict[str, str], numbers: set[int]) -> None:
     seen = set()
     for i, item in enumerate(check.items(data, "action_items")):
         where = f"action_items[{i}]"
@@ -205,12 +239,14 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
         if not isinstance(target, dict):
             check.fail(where, "应为对象 (must be an object)")
             continue
+        problems_before = len(check.problems)
         measure = check.text(target, "measure", where, max_length=64)
         if measure and not measure.replace("_", "").isalnum():
             check.fail(f"{where}.measure", f"代码只能含字母、数字和下划线 (snake_case): {measure!r}")
         check.text(target, "name", where, max_length=200)
         check.text(target, "section", where, max_length=100)
         check.text(target, "source_text", where)
+        check.text(target, "number_text", where, required=False, max_length=20)
         if target.get("year") not in years:
             check.fail(f"{where}.year", f"年度 {target.get('year')!r} 不在方案年限内 (outside the plan's years)")
         comparator = target.get("comparator")
@@ -226,18 +262,45 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
             check.fail(f"{where}.value", "必填 (required for this comparator)")
         if not isinstance(target.get("approximate", False), bool):
             check.fail(f"{where}.approximate", "应为 true/false")
+        if len(check.problems) == problems_before:  # the words are compared only with well-formed numbers
+            _check_words(check, target, where)
+
+
+def _check_words(check: _Checker, target: dict, where: str) -> None:
+    """The comparator, 左右 and number written in the file must be what the source sentence says."""
+    text, comparator = target["source_text"], target["comparator"]
+    about = f"({target.get('measure')} {target.get('year')}, 出处「{target.get('section')}」)"
+    words = target.get("number_text") or number_text_in(
+        text, value=target.get("value"), low=target.get("low"), high=target.get("high"))
+    if not words:
+        check.fail(f"{where}.value", f"数值未出现在原文「{text}」中 (number not in source_text) {about}")
+        return
+    try:
+        said, approximate = comparator_from_text(text, words)
+    except NumberNotInText:
+        check.fail(f"{where}.number_text", f"「{words}」未出现在原文「{text}」中 {about}")
+        return
+    if said != comparator:
+        check.fail(f"{where}.comparator", f"原文「{text}」表示 {Comparator(said).label}({said}),"
+                                          f"文件写的是 {Comparator(comparator).label}({comparator}) {about}")
+    if approximate != target.get("approximate", False):
+        check.fail(f"{where}.approximate", f"原文「{text}」{'是' if approximate else '不是'}约数,"
+                                           f"文件写的是 approximate={target.get('approximate', False)} {about}")
 
 
 # --- storing ------------------------------------------------------------------------------------
 
 
 def _store(data: dict) -> LoadResult:
-    created = {"programmes": 0, "departments": 0, "action_items": 0, "targets": 0, "sources": 0}
+    created = {"programmes": 0, "departments": 0, "aliases": 0, "action_items": 0, "targets": 0, "sources": 0}
     plan, plan_changed = _store_plan(data["plan"])
     departments = {}
-    for name in data["departments"]:
-        departments[name], new = Department.objects.get_or_create(name=name)
+    for spec in data["departments"]:
+        name, aliases = _department_spec(spec)
+        department, new = Department.objects.get_or_create(name=name)
         created["departments"] += new
+        created["aliases"] += _store_aliases(department, aliases)
+        departments.update(dict.fromkeys([name, *aliases], department))
     programmes = {}
     for prog in data["programmes"]:
         programmes[prog["number"]], new = _upsert(
@@ -253,6 +316,19 @@ def _store(data: dict) -> LoadResult:
         created["sources"] += new_sources
     unchanged = not plan_changed and not any(created.values())
     return LoadResult(plan=plan, created=created, unchanged=unchanged)
+
+
+def _store_aliases(department: Department, aliases: list[str]) -> int:
+    """Register the aliases; a department an earlier load made under an alias becomes this one."""
+    changed = 0
+    for alias in aliases:
+        twin = Department.objects.filter(name=alias).first()
+        if twin is not None:
+            department_merge(source=twin, into=department)
+            changed += 1
+        _, new = _upsert(DepartmentAlias, {"name": alias}, {"department": department})
+        changed += new
+    return changed
 
 
 def _upsert(model, keys: dict, fields: dict):
@@ -316,36 +392,61 @@ def _decimal(number) -> Decimal | None:
         return None
 
 
+def plan_file_counts(data: dict) -> dict:
+    """What a plan file holds, counted as the loader reads it (the README states these)."""
+    targets = _group_targets(data["targets"])
+    return {
+        "programmes": len(data["programmes"]),
+        "action_items": len(data["action_items"]),
+        "departments": len(data["departments"]),
+        "aliases": sum(len(_department_spec(spec)[1]) for spec in data["departments"]),
+        "targets": len(targets),
+        "sources": len(data["targets"]),
+        "conflicts": [key for key, statements in targets.items() if differences(_source_rows(statements))],
+    }
+
+
+def _source_rows(statements: list[dict]) -> list[dict]:
+    return [{"section": st["section"], "text": st["source_text"], "approximate": st.get("approximate", False),
+             **_numbers(st)} for st in statements]
+
+
 def _store_target(plan: Plan, measure: str, year: int, statements: list[dict]) -> tuple[bool, int]:
-    first = statements[0]
-    conflict = len({tuple(_numbers(s).values()) for s in statements}) > 1
+    rows = _source_rows(statements)
     target = AnnualTarget.objects.filter(plan=plan, measure=measure, year=year).first()
     new = target is None
     if new:
-        target = AnnualTarget.objects.create(
-            plan=plan, measure=measure, year=year, name=first["name"], unit=first.get("unit") or "",
-            approximate=first.get("approximate", False), conflict=conflict, **_numbers(first),
-        )
+        target = AnnualTarget.objects.create(plan=plan, measure=measure, year=year, **_target_fields(statements, rows))
     new_sources = 0
-    for position, statement in enumerate(statements, start=1):
-        _, created = _upsert(
-            TargetSource, {"target": target, "position": position},
-            {"section": statement["section"], "text": statement["source_text"],
-             "approximate": statement.get("approximate", False), **_numbers(statement)},
-        )
+    for position, row in enumerate(rows, start=1):
+        _, created = _upsert(TargetSource, {"target": target, "position": position}, row)
         new_sources += created
-    TargetSource.objects.filter(target=target, position__gt=len(statements)).delete()
-    if new:
-        TargetSource.objects.filter(target=target, position=1).update(chosen=True)
-    elif not target.conflict_resolved:
-        _refresh_unresolved_target(target, first, conflict)
+    TargetSource.objects.filter(target=target, position__gt=len(rows)).delete()
+    _choose_source(target, statements, rows)
     return new, new_sources
 
 
-def _refresh_unresolved_target(target: AnnualTarget, first: dict, conflict: bool) -> None:
-    """A reload may correct a target's numbers, unless the bureau already chose a source."""
-    fields = {"name": first["name"], "unit": first.get("unit") or "", "approximate": first.get("approximate", False),
-              "conflict": conflict, **_numbers(first)}
+def _target_fields(statements: list[dict], rows: list[dict], chosen: int | None = None) -> dict:
+    """The target's words from its first statement; its numbers from the chosen (by default the most specific)."""
+    if chosen is None:
+        chosen = default_choice([row["section"] for row in rows])
+    numbers = {k: rows[chosen][k] for k in ("comparator", "value", "low", "high", "approximate")}
+    return {"name": statements[0]["name"], "unit": statements[0].get("unit") or "",
+            "conflict": bool(differences(rows)), **numbers}
+
+
+def _choose_source(target: AnnualTarget, statements: list[dict], rows: list[dict]) -> None:
+    """Mark the chosen source and take its numbers. The bureau's choice stands across reloads (the numbers
+    follow its sentence, in case the file corrected how that sentence was read); otherwise the most
+    specific statement counts."""
+    bureau = target.sources.filter(chosen=True).values_list("position", flat=True).first()
+    if target.conflict_resolved and bureau is None:
+        target.conflict_resolved = False  # the chosen sentence left the file: back to the default rule
+        target.save(update_fields=["conflict_resolved"])
+    chosen = bureau - 1 if target.conflict_resolved else default_choice([row["section"] for row in rows])
+    target.sources.filter(chosen=True).exclude(position=chosen + 1).update(chosen=False)
+    target.sources.filter(position=chosen + 1, chosen=False).update(chosen=True)
+    fields = _target_fields(statements, rows, chosen)
     changed = [k for k, v in fields.items() if getattr(target, k) != v]
     if changed:
         for k in changed:
