@@ -2,6 +2,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from edugov.models import Role
 from edugov.roles import profile_of, role_of
@@ -36,7 +37,7 @@ def submissions_visible_to(user) -> QuerySet:
 def require_collection_role(user) -> str:
     role = role_of(user)
     if role not in COLLECTION_ROLES:
-        raise PermissionDenied("无权访问数据填报 (no access to data collection)")
+        raise PermissionDenied(_("无权访问数据填报"))
     return role
 
 
@@ -58,7 +59,7 @@ def can_edit(user, submission: Submission) -> bool:
 def get_submission_rw(user, pk) -> Submission:
     submission = get_submission_for_user(user, pk)
     if not can_edit(user, submission):
-        raise PermissionDenied("只有本校填报员可以修改填报 (only the school's reporter edits its figures)")
+        raise PermissionDenied(_("只有本校填报员可以修改填报"))
     return submission
 
 

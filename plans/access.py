@@ -1,6 +1,7 @@
 """Who may see and change plan data. Views and API classes get rows only through these helpers."""
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from edugov.models import Role
 from edugov.roles import profile_of, role_of
@@ -30,5 +31,5 @@ def get_item_for_user(user, pk) -> ActionItem:
 def get_item_rw(user, pk) -> ActionItem:
     item = get_item_for_user(user, pk)
     if not can_update_item(user, item):
-        raise PermissionDenied("只有责任部门的工作人员可以更新此条目 (only the responsible department may update)")
+        raise PermissionDenied(_("只有责任部门的工作人员可以更新此条目"))
     return item

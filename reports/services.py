@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Plan
@@ -27,9 +28,9 @@ def snapshot_payload(*, plan: Plan, year: int, indicators: list[Indicator]) -> d
 def snapshot_freeze(*, plan: Plan, year: int, title: str, indicator_codes: list[str], by) -> MeetingSnapshot:
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "请填写会议名称 (a meeting title is required)"})
+        raise ValidationError({"title": _("请填写会议名称")})
     if year not in plan.years:
-        raise ValidationError({"year": f"{year} 不在方案年度内 (not a year of the plan)"})
+        raise ValidationError({"year": _("%(year)s 不在方案年度内") % {"year": year}})
     found = {i.code: i for i in Indicator.objects.filter(code__in=indicator_codes)}
     unknown = [c for c in indicator_codes if c not in found]
     if unknown:
@@ -42,7 +43,7 @@ def snapshot_freeze(*, plan: Plan, year: int, title: str, indicator_codes: list[
 
 def export_job_start(*, kind: str, plan: Plan, year: int, by, snapshot: MeetingSnapshot | None = None) -> ExportJob:
     if kind == ExportKind.DECK and snapshot is None:
-        raise ValidationError({"snapshot": "PowerPoint 导出需要会议快照 (a deck is made from a meeting snapshot)"})
+        raise ValidationError({"snapshot": _("PowerPoint 导出需要会议快照")})
     job = ExportJob.objects.create(kind=kind, plan=plan, year=year, snapshot=snapshot, created_by=by)
     from reports.tasks import run_export
 

@@ -98,6 +98,19 @@ def test_reviewer_approves_on_the_detail_page_and_reporter_cannot(client, cast, 
     assert Submission.objects.get().status == SubmissionStatus.APPROVED
 
 
+@pytest.mark.parametrize("language, shown, hidden", [("zh-hans", "退回时请填写原因", "reason"),
+                                                   ("en", "A reason is required to return", "退回")])
+def test_return_without_reason_is_explained_in_the_readers_language_only(client, cast, sub_a, language, shown, hidden):
+    client.force_login(cast.reporter_a)
+    _form_post(client, sub_a, action="submit")
+    client.force_login(cast.reviewer)
+    client.cookies["django_language"] = language
+    response = client.post(reverse("indicators:submission_detail", args=[sub_a.pk]), {"action": "return"}, follow=True)
+    message = " ".join(str(m) for m in response.context["messages"])
+    assert shown in message and hidden not in message
+    assert Submission.objects.get().status == SubmissionStatus.SUBMITTED
+
+
 @pytest.mark.parametrize("language, word", [("zh-hans", "审核与进度"), ("en", "Review and progress")])
 def test_review_page_in_both_languages(client, cast, period, language, word):
     client.force_login(cast.reviewer)

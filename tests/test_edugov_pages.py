@@ -35,3 +35,33 @@ def test_home_sends_each_role_to_its_work(client, cast, member, landing):
 def test_home_requires_login(client, db):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+# --- NUL bytes: PostgreSQL refuses them in any string, so they are refused before any view runs --------
+
+
+@pytest.mark.parametrize("url", ["/reports/?plan=%00", "/reports/?year=2021%00", "/plans/items/?q=a%00b",
+                                 "/reports/schools/DS%00001/", "/reports/indicators/%00/", "/data/?x%00=1"])
+def test_nul_in_path_or_query_is_a_400_with_a_chinese_message(client, cast, url):
+    client.force_login(cast.leader)
+    response = client.get(url, secure=True)
+    assert response.status_code == 400
+    assert "空字符" in response.content.decode()
+
+
+def test_nul_in_a_posted_field_is_refused_and_nothing_changes(client, cast):
+    client.force_login(cast.reporter_a)
+    response = client.post("/data/submissions/1/", {"v_kids": "1\x002", "version": "0"}, secure=True)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_nul_in_a_json_body_is_refused(client, cast):
+    client.force_login(cast.reporter_a)
+    response = client.put("/api/submissions/1/values/", '{"version": 0, "values": {"kids": "1\\u0000"}}',
+                          content_type="application/json", secure=True)
+    assert response.status_code == 400 and "空字符" in response.content.decode()
+
+
+def test_ordinary_requests_pass_the_nul_check(client, cast):
+    client.force_login(cast.leader)
+    assert client.get("/plans/items/?q=%E6%99%AE%E6%83%A0", secure=True).status_code != 400

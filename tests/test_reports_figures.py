@@ -17,6 +17,8 @@ def test_number_formats_read_as_chinese_reports_write_them():
     assert fmt_value(98.5, "%", 1) == "98.5%"
     assert fmt_value(1234, "所", 0) == "1,234所"
     assert fmt_value(None, "%") == "—"
+    # a template variable that does not resolve (a school with no value of its own) arrives as ""
+    assert fmt_value("", "%") == "—" and fmt_signed("", "%") == "—"
     assert fmt_signed(-1.8, "%", 1) == "−1.8个百分点"
     assert fmt_signed(2, "所", 0) == "+2所"
 

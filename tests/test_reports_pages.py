@@ -49,6 +49,24 @@ def test_anonymous_is_sent_to_login(client, data):
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
+def test_indicator_page_without_plan_picks_a_plan_that_measures_it(client, cast, data):
+    # given a newer plan that links no target to this indicator
+    from plans.models import Plan
+
+    Plan.objects.create(key="later-plan", title="后续实施方案", start_year=2023, end_year=2025)
+    c = _client(client, cast.reporter_a)
+    # when the indicator page is opened without ?plan=
+    response = c.get(reverse("reports:indicator", args=["puhui"]) + "?year=2021")
+    # then it shows the plan whose target this indicator measures
+    assert response.status_code == 200 and "84.2%" in response.content.decode()
+
+
+def test_unknown_plan_is_named_and_the_default_shown(client, cast, data):
+    response = _client(client, cast.leader).get(reverse("reports:overview") + "?plan=no-such-plan")
+    page = response.content.decode()
+    assert response.status_code == 200 and "no-such-plan" in page and "测试实施方案" in page
+
+
 @pytest.mark.parametrize("who,sees_list", [("leader", True), ("admin", True), ("reporter_a", False),
                                            ("staff_fin", False)])
 def test_school_lists_only_for_those_who_may_see_the_schools(client, cast, data, who, sees_list):

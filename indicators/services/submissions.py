@@ -6,6 +6,8 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from edugov.models import Role
 from edugov.roles import role_of
@@ -24,7 +26,7 @@ from indicators.selectors.collection import dataset_elements, previous_values, s
 from indicators.services.rollup import rollup_schedule
 from indicators.validation import ERROR, Problem, check_bounds, check_plausibility, check_rules, parse_value
 
-STALE = "该填报已被他人修改,请刷新后重试 (changed by someone else since you opened it: reload and try again)"
+STALE = gettext_lazy("该填报已被他人修改,请刷新后重试")
 
 
 class SubmissionProblems(ValidationError):
@@ -55,16 +57,16 @@ def _transition(submission: Submission, to: str, by, reason: str = "") -> None:
 def submission_open(*, period: ReportingPeriod, school: School | None, by) -> Submission:
     """The school's (or, with no school, the district's) submission for the period, created as a draft."""
     if period.closed:
-        raise ValidationError("该填报周期已关闭,不再接受填报 (this reporting period is closed)")
+        raise ValidationError(_("该填报周期已关闭,不再接受填报"))
     dataset = period.dataset
     if (school is None) != dataset.is_district_level:
-        raise ValidationError("该报表不适用于此单位 (this form is not for this unit)")
+        raise ValidationError(_("该报表不适用于此单位"))
     if school is not None and dataset.school_types and school.school_type not in dataset.school_types:
-        raise ValidationError(f"{school.name}的学校类型不填报此报表 (this school type does not report this form)")
+        raise ValidationError(_("%(school)s的学校类型不填报此报表") % {"school": school.name})
     probe = Submission(period=period, school=school)
     if not can_edit(by, probe):
-        raise PermissionDenied("只有本校填报员可以填报 (only the school's reporter fills its form)")
-    submission, _ = Submission.objects.get_or_create(period=period, school=school)
+        raise PermissionDenied(_("只有本校填报员可以填报"))
+    submission, _created = Submission.objects.get_or_create(period=period, school=school)
     return submission
 
 
@@ -74,7 +76,7 @@ def submission_save_values(
 ) -> Submission:
     """Save raw figures into a draft. Wrong types and values beyond bounds refuse the whole save."""
     if not can_edit(by, submission):
-        raise PermissionDenied("只有本校填报员可以修改填报 (only the school's reporter edits its figures)")
+        raise PermissionDenied(_("只有本校填报员可以修改填报"))
     explanations = explanations or {}
     with transaction.atomic():
         submission = _lock(submission)
@@ -91,10 +93,10 @@ def submission_save_values(
 
 def _check_editable(submission: Submission) -> None:
     if submission.period.closed:
-        raise ValidationError({"__all__": ["该填报周期已关闭,不再接受填报 (the period is closed)"]})
+        raise ValidationError({"__all__": [_("该填报周期已关闭,不再接受填报")]})
     if not submission.is_editable:
         status = submission.get_status_display()
-        raise ValidationError({"__all__": [f"当前状态为「{status}」,不能修改 (not editable now)"]})
+        raise ValidationError({"__all__": [_("当前状态为「%(status)s」,不能修改") % {"status": status}]})
 
 
 def _parse_all(elements: dict[str, DataElement], values: Mapping[str, object]) -> dict[str, Decimal | None]:
@@ -152,7 +154,8 @@ def submission_problems(submission: Submission) -> list[Problem]:
         row = stored.get(element.code)
         if row is None or row.value is None:
             if required:
-                problems.append(Problem(ERROR, f"{element.name_zh}为必填项 (required)", (element.code,)))
+                message = _("%(element)s为必填项") % {"element": element.name_zh}
+                problems.append(Problem(ERROR, message, (element.code,)))
             continue
         problems += check_bounds(element, row.value)
         problems += check_plausibility(element, row.value, previous.get(element.code), row.explanation)
@@ -162,7 +165,7 @@ def submission_problems(submission: Submission) -> list[Problem]:
 
 def submission_submit(*, submission: Submission, by) -> Submission:
     if not can_edit(by, submission):
-        raise PermissionDenied("只有本校填报员可以上报 (only the school's reporter submits)")
+        raise PermissionDenied(_("只有本校填报员可以上报"))
     with transaction.atomic():
         submission = _lock(submission)
         _check_editable(submission)
@@ -179,12 +182,12 @@ def submission_submit(*, submission: Submission, by) -> Submission:
 def submission_review(*, submission: Submission, by, approve: bool, reason: str = "") -> Submission:
     """One review step. With two steps the town checks first, then the bureau approves; each may return."""
     if not can_review(by, submission):
-        raise PermissionDenied("无权审核此填报 (not a reviewer of this submission)")
+        raise PermissionDenied(_("无权审核此填报"))
     with transaction.atomic():
         submission = _lock(submission)
         target = _next_status(submission, by, approve)
         if not approve and not reason.strip():
-            raise ValidationError({"reason": ["退回时请填写原因 (a reason is required to return)"]})
+            raise ValidationError({"reason": [_("退回时请填写原因")]})
         _transition(submission, target, by, reason.strip())
         if target == SubmissionStatus.APPROVED:
             submission.approved_at = timezone.now()
@@ -205,25 +208,25 @@ def _next_status(submission: Submission, by, approve: bool) -> str:
             raise PermissionDenied
         if role == Role.TOWN_REVIEWER or approve is False:
             return SubmissionStatus.CHECKED if approve else SubmissionStatus.RETURNED
-        raise ValidationError({"__all__": ["此报表需先由镇街教育办审核 (the town checks this form first)"]})
+        raise ValidationError({"__all__": [_("此报表需先由镇街教育办审核")]})
     if status in {SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKED}:
         if role not in REVIEWERS:
-            raise PermissionDenied("需由教体局审核 (the bureau approves this step)")
+            raise PermissionDenied(_("需由教体局审核"))
         return SubmissionStatus.APPROVED if approve else SubmissionStatus.RETURNED
     status = submission.get_status_display()
-    raise ValidationError({"__all__": [f"当前状态为「{status}」,无需审核 (nothing to review)"]})
+    raise ValidationError({"__all__": [_("当前状态为「%(status)s」,无需审核") % {"status": status}]})
 
 
 def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
     """Unlock an approved submission: bureau admin only, and recorded like every transition."""
     if role_of(by) != Role.BUREAU_ADMIN:
-        raise PermissionDenied("只有教体局管理员可以重新打开已审核的填报 (only a bureau admin reopens)")
+        raise PermissionDenied(_("只有教体局管理员可以重新打开已审核的填报"))
     if not reason.strip():
-        raise ValidationError({"reason": ["请填写重新打开的原因 (a reason is required)"]})
+        raise ValidationError({"reason": [_("请填写重新打开的原因")]})
     with transaction.atomic():
         submission = _lock(submission)
         if submission.status != SubmissionStatus.APPROVED:
-            raise ValidationError({"__all__": ["只有已审核通过的填报可以重新打开 (only approved submissions reopen)"]})
+            raise ValidationError({"__all__": [_("只有已审核通过的填报可以重新打开")]})
         _transition(submission, SubmissionStatus.RETURNED, by, reason.strip())
         submission.return_reason, submission.approved_at = reason.strip(), None
         submission.version += 1

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from edugov.models import Role
 from edugov.roles import role_of
@@ -26,7 +27,7 @@ def action_item_record_progress(
     *, item: ActionItem, by, status: str, progress: int, note: str, on_date: date | None = None, files=()
 ) -> ActionItemUpdate:
     if not can_update_item(by, item):
-        raise PermissionDenied("只有责任部门的工作人员可以更新此条目 (only the responsible department may update)")
+        raise PermissionDenied(_("只有责任部门的工作人员可以更新此条目"))
     _validate(item=item, by=by, status=status, progress=progress, note=note, files=files)
     with transaction.atomic():
         item = ActionItem.objects.select_for_update().get(pk=item.pk)
@@ -49,13 +50,13 @@ def _validate(*, item, by, status, progress, note, files) -> None:
     if status not in ItemStatus.values:
         errors["status"] = [f"未知状态 (unknown status): {status!r}"]
     elif not _may_set_status(by, item, status):
-        errors["status"] = ["已完成的条目只能由教体局管理员改回其他状态 (only a bureau admin may reopen a done item)"]
+        errors["status"] = [_("已完成的条目只能由教体局管理员改回其他状态")]
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:
-        errors["progress"] = ["进度应为 0–100 之间的整数 (progress must be 0–100)"]
+        errors["progress"] = [_("进度应为 0–100 之间的整数")]
     elif status == ItemStatus.DONE and progress != 100:
-        errors["progress"] = ["标记为已完成时进度应为100 (a done item is 100% done)"]
+        errors["progress"] = [_("标记为已完成时进度应为100")]
     if not (note or "").strip():
-        errors["note"] = ["请填写进展说明 (a note is required)"]
+        errors["note"] = [_("请填写进展说明")]
     file_errors = [message for upload in files for message in evidence_problems(upload)]
     if file_errors:
         errors["files"] = file_errors
@@ -73,13 +74,14 @@ def evidence_problems(upload) -> list[str]:
     extension = ("." + name.rsplit(".", 1)[-1].lower()) if "." in name else ""
     if upload.size > settings.EVIDENCE_MAX_BYTES:
         limit = settings.EVIDENCE_MAX_BYTES // (1024 * 1024)
-        return [f"「{name}」超过 {limit} MB (file too large)"]
+        return [_("「%(name)s」超过 %(limit)s MB") % {"name": name, "limit": limit}]
     if extension not in ALLOWED_EXTENSIONS:
-        return [f"「{name}」类型不允许,只能上传文档或图片:{' '.join(ALLOWED_EXTENSIONS)} (not a document or image)"]
+        return [_("「%(name)s」类型不允许,只能上传文档或图片:%(allowed)s") % {
+            "name": name, "allowed": " ".join(ALLOWED_EXTENSIONS)}]
     head = upload.read(8)
     upload.seek(0)
     if extension in _TEXT:
-        return [] if b"\x00" not in head else [f"「{name}」不是文本文件 (not a text file)"]
+        return [] if b"\x00" not in head else [_("「%(name)s」不是文本文件") % {"name": name}]
     if not head.startswith(_SIGNATURES[extension]):
-        return [f"「{name}」的内容与扩展名不符 (content does not match {extension})"]
+        return [_("「%(name)s」的内容与扩展名不符") % {"name": name}]
     return []

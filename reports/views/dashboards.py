@@ -13,10 +13,9 @@ from indicators.models import (
     Level,
     ReportingPeriod,
     School,
-    SubmissionStatus,
     TargetScope,
 )
-from indicators.selectors.collection import period_completeness
+from indicators.selectors.collection import PROGRESS_LABELS, period_completeness
 from reports import figures
 from reports.access import (
     get_school_code_for_user,
@@ -73,8 +72,8 @@ def print_report(request):
 @login_required
 def indicator(request, code: str):
     require_dashboard_role(request.user)
-    filters = read_filters(request, breakdowns=False)
     item = get_object_or_404(Indicator, code=code)
+    filters = read_filters(request, breakdowns=False, prefer=item.links.values("plan"))
     body = cached_body(request, "reports/_indicator_body.html", lambda: render_to_string(
         "reports/_indicator_body.html", _indicator_context(request.user, filters, item), request=request))
     return render(request, "reports/indicator.html", {"body": mark_safe(body), "indicator": item})  # noqa: S308
@@ -136,6 +135,6 @@ def collection(request):
         ("by-type", figures.completeness_figure(data["by_type"], label_key="label", title=_("各类学校填报进度")))
         if data else None,
     )
-    statuses = {**dict(SubmissionStatus.choices), "not_started": _("未开始")}
+    statuses = PROGRESS_LABELS
     return render(request, "reports/collection.html", {"periods": periods, "period": period, "data": data,
                                                        "charts": charts, "statuses": statuses})

@@ -3,6 +3,7 @@ from the query string. A bad value is named in a message and the default is used
 from dataclasses import dataclass, field
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from indicators.models import Ownership, SchoolType, Town
 from plans.models import Plan
@@ -28,7 +29,8 @@ def _year(raw, plan: Plan, problems: list[str]) -> int:
     except ValueError:
         year = None
     if year not in plan.years:
-        problems.append(f"年度 year: “{raw}” 不在方案年度 {plan.start_year}–{plan.end_year} 内,已显示 {default} 年")
+        problems.append(_("年度 “%(raw)s” 不在方案年度 %(start)s–%(end)s 内,已显示 %(default)s 年") % {
+            "raw": raw, "start": plan.start_year, "end": plan.end_year, "default": default})
         return default
     return year
 
@@ -39,13 +41,21 @@ def _current_year() -> int:
     return timezone.localdate().year
 
 
-def read_filters(request, *, breakdowns: bool = True) -> Filters:
+def read_filters(request, *, breakdowns: bool = True, prefer=None) -> Filters:
+    """``prefer``: plans to choose from first when the query names none (an indicator page picks
+    the newest plan that has a target measured by that indicator, not merely the newest plan)."""
     plans = Plan.objects.order_by("-start_year", "-id")
     raw_plan = request.GET.get("plan")
-    plan = plans.filter(key=raw_plan).first() if raw_plan else plans.first()
-    if plan is None:
-        raise Http404("尚未导入实施方案 (no plan loaded)")
     problems: list[str] = []
+    plan = plans.filter(key=raw_plan).first() if raw_plan else None
+    if plan is None and prefer is not None:
+        plan = plans.filter(pk__in=prefer).first()
+    plan = plan or plans.first()
+    if plan is None:
+        raise Http404(_("尚未导入实施方案"))
+    if raw_plan and plan.key != raw_plan:
+        problems.append(_("没有标识为 “%(raw)s” 的实施方案,已显示「%(title)s」") % {
+            "raw": raw_plan, "title": plan.title})
     year = _year(request.GET.get("year"), plan, problems)
     filters = Filters(plan=plan, year=year, problems=problems, values={"plan": plan.key, "year": year})
     if breakdowns:
@@ -59,11 +69,10 @@ def _unit(request, filters: Filters) -> None:
     chosen = [(level, request.GET[param]) for param, level in BREAKDOWN_PARAMS if request.GET.get(param)]
     for level, key in chosen:
         if key not in valid[level]:
-            filters.problems.append(f"{level}: 未知取值 unknown value “{key}”,已忽略")
+            filters.problems.append(_("筛选条件取值 “%(key)s” 无效,已忽略") % {"key": key})
     chosen = [(level, key) for level, key in chosen if key in valid[level]]
     if len(chosen) > 1:
-        filters.problems.append("一次只能按一个维度筛选(镇/街道、学校类型或办学性质),已使用第一个 "
-                                "(one breakdown at a time: the first is used)")
+        filters.problems.append(_("一次只能按一个维度筛选(镇/街道、学校类型或办学性质),已使用第一个"))
     if chosen:
         filters.unit = chosen[0]
         filters.values[dict((lvl, p) for p, lvl in BREAKDOWN_PARAMS)[chosen[0][0]]] = chosen[0][1]
