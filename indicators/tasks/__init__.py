@@ -1,5 +1,5 @@
 """Celery tasks of the indicators app (autodiscovered as ``indicators.tasks``)."""
 from indicators.tasks.reminders import send_submission_reminders
-from indicators.tasks.rollup import rollup_all, rollup_period
+from indicators.tasks.rollup import rollup_all, rollup_period, rollup_sweep
 
-__all__ = ["send_submission_reminders", "rollup_all", "rollup_period"]
+__all__ = ["send_submission_reminders", "rollup_all", "rollup_period", "rollup_sweep"]
