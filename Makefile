@@ -29,7 +29,7 @@ run: setup
 
 lint: venv
 	$(VENV)/bin/ruff check .
-	SECRET_KEY=lint $(PY) manage.py makemigrations --check --dry-run
+	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -26,6 +26,8 @@ class Profile(models.Model):
     school = models.ForeignKey(
         "indicators.School", null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("学校 school")
     )
+    # Set for accounts given a one-time password (create_school_accounts); cleared when they choose their own.
+    must_change_password = models.BooleanField(_("须修改初始密码 must change password"), default=False)
 
     class Meta:
         verbose_name = _("用户角色 profile")

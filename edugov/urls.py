@@ -1,12 +1,16 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from edugov import views
+from edugov.accounts import PasswordChangeView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # before Django's own: the same name, plus clearing the first-log-in flag
+    path("accounts/password_change/", PasswordChangeView.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("plans/", include("plans.urls")),
@@ -16,8 +20,11 @@ urlpatterns = [
     path("api/", include("indicators.api_urls")),
     path("api/", include("reports.api_urls")),
     path("api/token/", views.obtain_token, name="api-token"),
+    # The schema maps every endpoint: signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the
+    # docs page sends a visitor to log in. The split view serves Swagger UI's start-up script as a file,
+    # which the Content Security Policy allows (an inline one it would not).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
 admin.site.site_header = "教育现代化实施方案跟踪 · 管理后台"

@@ -34,7 +34,7 @@ def definitions(db):
 
 def run(*args) -> str:
     out = io.StringIO()
-    call_command("demo_data", *args, stdout=out)
+    call_command("demo_data", "--allow-production-demo", *args, stdout=out)  # tests run with DEBUG off
     return out.getvalue()
 
 

@@ -20,8 +20,8 @@ from tests.factories import SchoolFactory, TownFactory, user_with_role
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
 MEASURE = "puhui_kindergarten_coverage"
-FIGURES = {"kg_open": "1", "kg_children": "200", "kg_children_3_5": "180", "kg_puhui_children": "150",
-           "kg_public_children": "150", "kg_staff": "25", "kg_staff_certified": "24", "kg_grade_2a_plus": "1",
+FIGURES = {"kg_open": "1", "kg_children": "200", "kg_children_3_5": "180", "kg_puhui_children": "200",
+           "kg_public_children": "200", "kg_staff": "25", "kg_staff_certified": "24", "kg_grade_2a_plus": "1",
            "kg_model": "0", "kg_is_new": "0"}
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(
@@ -117,9 +117,10 @@ def test_school_figure_reaches_the_leader_overview(live_server, world, browser):
     assert "已审核" in bureau.inner_text("main")
 
     _wait_for_rollup()
-    assert _card_value(leader, base) == "75.0%"  # 150 of 200 children in public-benefit kindergartens
+    # a public kindergarten is wholly 普惠: all 200 of its children count (the form refuses anything between)
+    assert _card_value(leader, base) == "100.0%"
     chart_y = leader.evaluate(f"document.getElementById('trend-{MEASURE}').data.at(-1).y")
-    assert chart_y[-1] == 75.0
+    assert chart_y[-1] == 100.0
     leader.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)
 
     # meeting mode: frozen, dated, one slide at a time, no scroll bars
@@ -132,7 +133,7 @@ def test_school_figure_reaches_the_leader_overview(live_server, world, browser):
         page = _page(browser, base, "bureau", viewport=(width, height))
         page.goto(meeting_url)
         assert "数据截至" in page.inner_text(".slide.current")
-        assert "75.0%" in page.inner_text(".slide.current")
+        assert "100.0%" in page.inner_text(".slide.current")
         page.keyboard.press("ArrowRight")
         page.wait_for_selector(".slide.current .chart[data-drawn='1']")
         scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")

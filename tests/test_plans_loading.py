@@ -322,7 +322,7 @@ def test_demo_accounts_give_each_department_one_account(loaded):
 
     from edugov.models import Profile, Role
 
-    call_command("demo_accounts", stdout=io.StringIO())
+    call_command("demo_accounts", "--allow-production-demo", stdout=io.StringIO())  # tests run with DEBUG off
     staff = Profile.objects.filter(role=Role.DEPARTMENT_STAFF).select_related("user", "department")
     assert sorted(p.department.name for p in staff) == sorted(Department.objects.values_list("name", flat=True))
     assert staff.get(user__username="bianweiban").department.name == "编委办"

@@ -40,8 +40,9 @@ def demo(django_db_setup, django_db_blocker):
     """The district `make run` shows (150 schools, 2019–2022, 2022 still open), built once for the module
     inside a transaction that is rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        for command, args in [("load_plan", []), ("demo_accounts", []), ("demo_progress", []),
-                              ("load_definitions", []), ("demo_data", [])]:
+        allow = ["--allow-production-demo"]  # tests run with DEBUG off
+        for command, args in [("load_plan", []), ("demo_accounts", allow), ("demo_progress", allow),
+                              ("load_definitions", []), ("demo_data", allow)]:
             call_command(command, *args, stdout=io.StringIO())
         plan = Plan.objects.get(key="dongsheng-2019-2022")
         yield plan
@@ -54,10 +55,12 @@ def outputs(demo):
     the meeting payload and the workbook's 目标与实际 sheet."""
     plan = demo
     said = {"overview": {}, "indicator": {}, "meeting": {}, "workbook": {}, "stored": {}}
+    actuals = {}
     indicators = {i.code: i for i in Indicator.objects.all()}
     for year in plan.years:
         for card in overview_payload(plan=plan, year=year)["cards"]:
             said["overview"][(card["measure"], year)] = card["status"]
+            actuals[(card["measure"], year)] = card["actual"]
             page = indicator_payload(plan=plan, indicator=indicators[card["indicator"]], year=year,
                                      with_schools=False)
             said["indicator"][(card["measure"], year)] = page["status"]
@@ -73,10 +76,10 @@ def outputs(demo):
         said["workbook"][(names[(record["目标"], record["年度"])], record["年度"])] = labels[record["状态"]]
     for status in TargetStatus.objects.select_related("target"):
         said["stored"][(status.target.measure, status.target.year)] = status.status
-    return said
+    return said, actuals
 
 
-def test_table_covers_every_target_of_the_plan(demo):
+def test_table_covers_every_target_of_the_plan(demo, db):
     in_plan = {(t.measure, t.year) for t in AnnualTarget.objects.filter(plan=demo)}
     in_table = {(row["measure"], int(row["year"])) for row in _table()}
     assert in_table == in_plan
@@ -84,7 +87,8 @@ def test_table_covers_every_target_of_the_plan(demo):
 
 
 @pytest.mark.parametrize("row", _table(), ids=lambda r: f"{r['measure']}-{r['year']}")
-def test_target_semantics_and_verdict_agree_everywhere(demo, outputs, row):
+def test_target_semantics_and_verdict_agree_everywhere(demo, outputs, row, db):
+    outputs, actuals = outputs
     key = (row["measure"], int(row["year"]))
     target = AnnualTarget.objects.get(plan=demo, measure=row["measure"], year=int(row["year"]))
     link = TargetLink.objects.filter(plan=demo, measure=row["measure"]).first()
@@ -99,3 +103,4 @@ def test_target_semantics_and_verdict_agree_everywhere(demo, outputs, row):
     # one verdict, five outputs
     seen = {name: said.get(key) for name, said in outputs.items()}
     assert seen == dict.fromkeys(outputs, row["verdict"])
+    assert actuals[key] == pytest.approx(float(row["demo_actual"]), abs=0.0005)

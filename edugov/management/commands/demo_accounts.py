@@ -2,14 +2,16 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from edugov.management.demo import add_production_flag, refuse_in_production
 from edugov.models import Profile, Role
 from plans.models import Department
 
 PASSWORD = "edugov2019"
-# Readable log-ins for the departments named in the Dongsheng plan.
+# Readable log-ins for the departments named in the Dongsheng plan (one per department: 编办 and 区委编办
+# are aliases of 编委办, see plans.DepartmentAlias).
 PINYIN = {
     "教体局": "jiaotiju", "财政局": "caizhengju", "住建局": "zhujianju", "自然资源分局": "ziranziyuan",
-    "残联": "canlian", "民族事务委员会": "minwei", "发改委": "fagaiwei", "编办": "bianban", "人社局": "renshe",
+    "残联": "canlian", "民族事务委员会": "minwei", "发改委": "fagaiwei", "人社局": "renshe",
     "工信和科技局": "gongxin", "公安分局": "gongan", "卫健委": "weijianwei", "关工委": "guangongwei",
     "编委办": "bianweiban",
 }
@@ -18,7 +20,11 @@ PINYIN = {
 class Command(BaseCommand):
     help = "创建演示账号 (demo accounts), 密码均为 edugov2019"
 
+    def add_arguments(self, parser):
+        add_production_flag(parser)
+
     def handle(self, *args, **options):
+        refuse_in_production(options)
         rows = []
         with transaction.atomic():
             rows.append(_account("admin", "教体局管理员", Role.BUREAU_ADMIN, superuser=True))

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from edugov.management.demo import add_production_flag, refuse_in_production
 from indicators.services.demo import PASSWORD, demo_data_load
 
 
@@ -10,8 +11,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2019)
         parser.add_argument("--schools", type=int, default=150, help="学校数(约),测试时可用较小的数")
         parser.add_argument("--no-rollup", action="store_true", help="不运行汇总")
+        add_production_flag(parser)
 
     def handle(self, *args, seed, schools, no_rollup, **options):
+        refuse_in_production(options)
         if schools < 6:
             raise CommandError("--schools 至少为 6(每类学校至少一所)")
         try:

@@ -4,6 +4,7 @@ from datetime import date
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
+from edugov.management.demo import add_production_flag, refuse_in_production
 from edugov.models import Role
 from plans.models import ActionItem, ItemStatus
 from plans.services.progress import action_item_record_progress
@@ -23,7 +24,11 @@ def _draw(item: ActionItem) -> int:
 class Command(BaseCommand):
     help = "为演示记录行动计划进展(可重复运行,只处理尚无记录的条目)。Record demo progress on action items."
 
+    def add_arguments(self, parser):
+        add_production_flag(parser)
+
     def handle(self, *args, **options):
+        refuse_in_production(options)
         users = {p.department_id: p.user for p in _staff()}
         if not users:
             raise CommandError("请先运行 demo_accounts 创建部门账号 (run demo_accounts first)")
