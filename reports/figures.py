@@ -69,6 +69,21 @@ def _goal_traces(goals: list[dict]) -> list[dict]:
                        hovertemplate=_("目标") + " %{x}: %{text}<extra></extra>")]
 
 
+def _forecast_traces(outlook: dict | None, unit: str, decimals: int) -> list[dict]:
+    """The forecast as a dashed line from the last fitted year, with its indicative band shaded."""
+    if not outlook:
+        return []
+    years = [str(y) for y in outlook["years"]]
+    band = [dict(type="scatter", x=years, y=outlook["high"], mode="lines", line={"width": 0}, showlegend=False,
+                 hoverinfo="skip"),
+            dict(type="scatter", x=years, y=outlook["low"], mode="lines", line={"width": 0}, fill="tonexty",
+                 fillcolor="rgba(11,92,173,0.12)", name=_("预测区间(参考)"), hoverinfo="skip")]
+    line = dict(type="scatter", x=years, y=outlook["values"], mode="lines+markers", name=_("趋势预测"),
+                line={"color": ACTUAL, "dash": "dot", "width": 2}, marker={"symbol": "circle-open", "size": 8},
+                hovertemplate=_("预测") + " " + _hover(unit, decimals))
+    return [*band, line]
+
+
 def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) -> dict:
     """Actual over the plan's years with the target drawn as a line or band."""
     unit, decimals = trend["unit"], trend["decimals"]
@@ -82,7 +97,8 @@ def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) ->
                         marker={"size": 10, "symbol": ["circle-open" if p else "circle" for p in provisional],
                                 "line": {"width": 2, "color": ACTUAL}},
                         text=labels, textposition="top center", hovertemplate=_hover(unit, decimals))
-    return figure([*_goal_traces(trend["goals"]), actual], _layout(
+    return figure([*_goal_traces(trend["goals"]), *_forecast_traces(trend.get("forecast"), unit, decimals), actual],
+                  _layout(
         trend["name"] if title is None else title, unit=unit, height=height,
         xaxis={"type": "category", "categoryorder": "array", "categoryarray": years, "title": {"text": _("年度")}}))
 

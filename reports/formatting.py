@@ -72,3 +72,28 @@ def summary_line(overview: dict) -> str:
     if unit.get("level") not in (None, "district") and unit.get("label"):
         line = f"{unit['label']} · {line}"
     return line
+
+
+OUTLOOK_SYMBOLS = {"achieved": "✔", "on_track": "↗", "accelerate": "→", "off_track": "↘", "insufficient": "?"}
+OUTLOOK_LABELS = {"achieved": _("已达标"), "on_track": _("按当前进度可达标"), "accelerate": _("需加快进度"),
+                  "off_track": _("进展缓慢或倒退"), "insufficient": _("数据不足")}
+
+
+def outlook_text(outlook: dict | None, unit: str = "", decimals: int = 1) -> str:
+    """「↗ 按当前进度可达标」; empty where the target is judged on its own figure."""
+    if not outlook or not outlook.get("status"):
+        return ""
+    return f"{OUTLOOK_SYMBOLS[outlook['status']]} {OUTLOOK_LABELS[outlook['status']]}"
+
+
+def pace_text(outlook: dict | None, unit: str = "", decimals: int = 1) -> str:
+    """「需年均提高0.8个百分点,近两年年均提高0.5个百分点」: the yearly change needed against the one seen."""
+    if not outlook or outlook.get("required") is None:
+        return ""
+
+    def change(amount):
+        size = fmt_value(abs(amount), "", decimals) + (gettext("个百分点") if unit == "%" else unit)
+        return (gettext("提高%(n)s") if amount >= 0 else gettext("降低%(n)s")) % {"n": size}
+
+    return gettext("需年均%(need)s,近两年年均%(seen)s") % {"need": change(outlook["required"]),
+                                                       "seen": change(outlook["observed"])}

@@ -104,3 +104,14 @@ def test_target_semantics_and_verdict_agree_everywhere(demo, outputs, row, db):
     seen = {name: said.get(key) for name, said in outputs.items()}
     assert seen == dict.fromkeys(outputs, row["verdict"])
     assert actuals[key] == pytest.approx(float(row["demo_actual"]), abs=0.0005)
+
+
+def test_forecast_beats_the_naive_forecast_on_the_demo_data(demo, db):
+    """The backtest the README reports: each observed year predicted from the years before it."""
+    from indicators import forecast
+    from indicators.selectors.forecast import yearly_series
+
+    shares = [(years, values) for _, years, values, share in yearly_series(levels=("district",)) if share]
+    result = forecast.backtest(shares, bounded=True)
+    assert result["n"] >= 15
+    assert result["mae_method"] <= result["mae_naive"]

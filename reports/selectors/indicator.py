@@ -6,6 +6,7 @@ from indicators.formula import parse
 from indicators.models import Indicator, IndicatorValue, TargetLink
 from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget, Plan
+from reports.selectors.outlook import outlook, trend_forecast
 from reports.selectors.overview import _num, _provisional, target_goal, verdict_fields
 
 BREAKDOWNS = ["town", "school_type", "ownership", "area", "language"]
@@ -108,6 +109,8 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
         "target_name": target.name if target else (link.measure if link else ""),
         "goal": target_goal(target) if target else None,
         "status": verdict["status"] if verdict else None, "verdict": verdict,
+        "outlook": outlook(target=target, indicator=indicator, years=plan.years, values=district)
+        if target else {"status": None},
         "scope": link.scope if link else None,
         "trend": {"indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
                   "unit": indicator.unit, "decimals": indicator.decimals, "years": plan.years,
@@ -115,6 +118,7 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
                   "reported": [district[y]["schools_reported"] if y in district else None for y in plan.years],
                   "expected": [district[y]["schools_expected"] if y in district else None for y in plan.years],
                   "provisional": [_provisional(district.get(y)) for y in plan.years],
+                  "forecast": trend_forecast(indicator=indicator, years=plan.years, values=district),
                   "goals": [target_goal(targets[y]) for y in plan.years if y in targets]},
         "district": _row(district[year], scale) if year in district else None,
         "breakdowns": breakdowns,

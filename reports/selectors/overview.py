@@ -4,9 +4,11 @@ from collections import defaultdict
 
 from django.db.models import Count, Max, Q
 
+from indicators import forecast
 from indicators.models import IndicatorValue, TargetLink
 from indicators.verdicts import INCOMPLETE, judge_with_link, margin_of
 from plans.models import ActionItem, AnnualTarget, ItemStatus, Plan
+from reports.selectors.outlook import outlook, trend_forecast
 
 DISTRICT = ("district", "district")
 
@@ -50,10 +52,12 @@ def verdict_fields(target, link, row) -> dict:
             "approximate": verdict.approximate, "approximation_note": verdict.note, "scope": link.scope}
 
 
-def _card(target, link, row) -> dict:
+def _card(target, link, row, history=None) -> dict:
     indicator = link.indicator
     actual = row["value"] if row else None
     fields = verdict_fields(target, link, row)
+    fields["outlook"] = outlook(target=target, indicator=indicator, years=history[0], values=history[1]) \
+        if history else {"status": None}
     note = getattr(target, "gap_note", None) if fields["status"] in {"not_met", "close", INCOMPLETE} else None
     return {
         "target_id": target.id, "measure": target.measure, "name": target.name, "year": target.year,
@@ -74,6 +78,7 @@ def target_programme(target) -> int | None:
 def _trend(link, targets_by_year: dict, values: dict, years) -> dict:
     indicator = link.indicator
     return {
+        "forecast": trend_forecast(indicator=indicator, years=list(years), values=values),
         "indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en, "unit": indicator.unit,
         "decimals": indicator.decimals, "years": list(years),
         "actual": [_num(values.get(y, {}).get("value")) for y in years],
@@ -119,7 +124,8 @@ def overview_payload(*, plan: Plan, year: int, unit: tuple[str, str] = DISTRICT)
     for target in targets:
         by_measure[target.measure][target.year] = target
     this_year = [t for t in targets if t.year == year]
-    cards = [_card(t, measured[t.measure], values[measured[t.measure].indicator_id].get(year))
+    cards = [_card(t, measured[t.measure], values[measured[t.measure].indicator_id].get(year),
+                   (plan.years, values[measured[t.measure].indicator_id]))
              for t in this_year if t.measure in measured]
     trends = [_trend(measured[m], by_measure[m], values[measured[m].indicator_id], plan.years)
               for m in dict.fromkeys(c["measure"] for c in cards)]
@@ -131,6 +137,8 @@ def overview_payload(*, plan: Plan, year: int, unit: tuple[str, str] = DISTRICT)
         "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
         "unit": {"level": unit[0], "key": unit[1], "label": next(iter(labels), "")},
         "summary": summary_counts(cards), "cards": cards, "trends": trends, "untracked": untracked,
+        "risks": [c for c in cards if c["status"] in ("not_met", "close")
+                  or c["outlook"]["status"] in (forecast.NEEDS_ACCELERATION, forecast.OFF_TRACK)],
         "progress": _progress(plan, year), "data_as_of": max(stamps) if stamps else None,
     }
 

@@ -2,7 +2,16 @@ from django import template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from reports.formatting import STATUS_LABELS, STATUS_SYMBOLS, coverage_text, fmt_signed, fmt_value, margin_text
+from reports.formatting import (
+    STATUS_LABELS,
+    STATUS_SYMBOLS,
+    coverage_text,
+    fmt_signed,
+    fmt_value,
+    margin_text,
+    outlook_text,
+    pace_text,
+)
 
 register = template.Library()
 
@@ -20,6 +29,16 @@ def signed(value, unit="", decimals=1):
 @register.simple_tag
 def margin(value, unit="", decimals=1):
     return margin_text(value, unit, decimals)
+
+
+@register.simple_tag
+def outlook(value, unit="", decimals=1):
+    return outlook_text(value, unit, decimals)
+
+
+@register.simple_tag
+def pace(value, unit="", decimals=1):
+    return pace_text(value, unit, decimals)
 
 
 @register.simple_tag

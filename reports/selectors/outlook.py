@@ -1,0 +1,52 @@
+"""Will we make it? The forecast and progress status of a target from the stored yearly figures
+(the arithmetic is `indicators.forecast`; this module only picks the series)."""
+from indicators import forecast
+
+
+def fitted_series(years: list[int], values: dict) -> list[float | None]:
+    """The yearly figures the forecast may learn from: every year's value except the latest year's while
+    it is provisional (its schools are still reporting — it is forecast instead)."""
+    series = [_value(values.get(y)) for y in years]
+    latest = max((i for i, v in enumerate(series) if v is not None), default=None)
+    if latest is not None and _provisional(values.get(years[latest])):
+        series[latest] = None
+    return series
+
+
+def outlook(*, target, indicator, years: list[int], values: dict) -> dict:
+    """``values``: year → stored district row (value, schools_reported, schools_expected). For a target whose
+    year has no final figure yet: its progress status and the forecast for its year."""
+    if indicator.unit != "%":
+        return {"status": None}  # counts: the backtest shows no method beating "same as last year"
+    series = fitted_series(years, values)
+    observed = [y for y, v in zip(years, series, strict=True) if v is not None]
+    if observed and observed[-1] >= target.year or target.value is None:
+        return {"status": None}  # judged on its own figure (or a range: no single path to it)
+    result = forecast.progress(years=years, values=series, target=float(target.value), target_year=target.year,
+                               higher_is_better=indicator.direction != "lower")
+    projected = forecast.project(years, series, until=target.year, bounded=indicator.unit == "%")
+    result["forecast"] = projected.values[-1] if projected else None
+    result["band"] = [projected.low[-1], projected.high[-1]] if projected else None
+    return result
+
+
+def trend_forecast(*, indicator, years: list[int], values: dict) -> dict | None:
+    """The dashed forecast and its band for the trend chart: from the last fitted year to the plan's end."""
+    if indicator.unit != "%":
+        return None
+    series = fitted_series(years, values)
+    projected = forecast.project(years, series, until=years[-1], bounded=indicator.unit == "%")
+    if not projected or not projected.years:
+        return None
+    last = max(y for y, v in zip(years, series, strict=True) if v is not None)
+    anchor = series[years.index(last)]
+    return {"years": [last, *projected.years], "values": [anchor, *projected.values],
+            "low": [anchor, *projected.low], "high": [anchor, *projected.high]}
+
+
+def _value(row):
+    return None if not row or row.get("value") is None else float(row["value"])
+
+
+def _provisional(row) -> bool:
+    return bool(row) and 0 < row["schools_expected"] and row["schools_reported"] < row["schools_expected"]
