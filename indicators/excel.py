@@ -4,18 +4,30 @@ A template carries its data set, period and column codes in the workbook's custo
 properties, signed with the site's secret key. A file that was not made from our template, or
 whose header row or period was altered, fails the signature check; hidden sheets are refused
 outright (a hidden "_meta" sheet could carry anything past a reviewer's eyes).
+
+An .xlsx is a zip, so a 1 MB upload can unpack to gigabytes. Before openpyxl sees the file, every member's
+declared size, the total and the compression ratio are checked against settings, and every member is
+inflated once, 64 KB at a time, counting the bytes it really holds: a member holding more than its header
+declares is refused. openpyxl then reads at most the declared sizes (zipfile stops there), so memory stays
+bounded whatever the file says about itself.
 """
+import copy
 import io
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import openpyxl
+from django.conf import settings
 from django.core import signing
+from django.utils.translation import gettext as _
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+
+from edugov.xlsx import text_safe
 
 FIXED_COLUMNS = ("school_code", "school_name")
 HEADER_ROWS = 2
@@ -68,10 +80,10 @@ def template_write(*, dataset_code: str, period_id: int, title: str, columns: li
     ws = wb.active
     ws.title = dataset_code
     codes = [*FIXED_COLUMNS, *(c.code for c in columns)]
-    ws.append(codes)
-    ws.append(["学校代码", "学校名称", *(c.label for c in columns)])
+    ws.append(text_safe(ws, codes))
+    ws.append(text_safe(ws, ["学校代码", "学校名称", *(c.label for c in columns)]))
     for row in rows:
-        ws.append(row)
+        ws.append(text_safe(ws, row))
     _style(ws, len(codes))
     values = (dataset_code, str(period_id), signature(dataset_code, period_id, codes))
     for name, value in zip(_PROPS, values, strict=True):
@@ -109,6 +121,7 @@ def workbook_open(data: bytes, *, max_bytes: int) -> UploadedSheet:
         raise _refuse(f"文件过大({len(data) // 1024} KB),最大允许 {max_bytes // 1024} KB")
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise _refuse("文件不是有效的 Excel (.xlsx) 文件,请使用系统下载的模板")
+    check_archive(data)
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -116,12 +129,70 @@ def workbook_open(data: bytes, *, max_bytes: int) -> UploadedSheet:
     props = {p.name: str(p.value) for p in wb.custom_doc_props.props}
     _check_sheets(wb)
     ws = wb.worksheets[0]
+    _check_size(ws)
+    # read_only mode believes the sheet's <dimension> tag: a stale "A1:C3" would hide every row and column
+    # beyond it. Forget it and read the rows that are really there (the row cap still holds, in _data_rows).
+    ws.reset_dimensions()
     header = [_text(c) for c in next(ws.iter_rows(min_row=1, max_row=1, values_only=True), ())]
     while header and not header[-1]:
         header.pop()
     dataset_code, period_id = _check_props(props, header, ws.title)
-    _check_size(ws)
     return UploadedSheet(ws.title, dataset_code, period_id, header, _data_rows(ws))
+
+
+# Below this size a member cannot hurt however well it compresses (1 MB of one repeated byte: ratio ~1,000).
+_RATIO_FLOOR = 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a zip bomb before anything inflates it: declared sizes, total and ratio first, then the
+    bytes each member really holds, counted while inflating with a hard cap and thrown away."""
+    limit, ratio = settings.EXCEL_MAX_UNCOMPRESSED_BYTES, settings.EXCEL_MAX_COMPRESSION_RATIO
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+            _check_declared(members, limit, ratio)
+            for member in members:
+                _check_actual(archive, member)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, OSError,
+            ValueError) as exc:  # RuntimeError: an encrypted member
+        message = _("Excel 文件已损坏,无法读取(%(error)s),请使用系统下载的模板")
+        raise _refuse(message % {"error": type(exc).__name__}) from None
+
+
+def _check_declared(members: list[zipfile.ZipInfo], limit: int, ratio: int) -> None:
+    total = sum(m.file_size for m in members)
+    if total > limit:
+        raise _refuse(_("解压后过大(%(size)s),最多允许 %(limit)s,请只上传系统下载的模板") % {
+            "size": _mb(total), "limit": _mb(limit)})
+    for member in members:
+        if member.file_size > _RATIO_FLOOR and member.file_size > ratio * max(member.compress_size, 1):
+            message = _("压缩比异常(「%(member)s」压缩了 %(found)d 倍,最多允许 %(ratio)d 倍),疑似恶意文件,已拒绝")
+            found = member.file_size // max(member.compress_size, 1)
+            raise _refuse(message % {"member": member.filename, "found": found, "ratio": ratio})
+
+
+def _check_actual(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    # zipfile stops at the declared size and then reports only a bad CRC. Reading through a copy whose cap is
+    # one byte higher (and whose CRC we check ourselves) shows a member that holds more than it declares,
+    # after at most the declared size plus one chunk has been inflated.
+    probe = copy.copy(member)
+    probe.file_size, probe.CRC = member.file_size + 1, None
+    seen, crc = 0, 0
+    with archive.open(probe) as stream:
+        while chunk := stream.read(_CHUNK):
+            seen += len(chunk)
+            if seen > member.file_size:
+                message = _("内容与声明的大小不符(「%(member)s」实际比声明的 %(size)d 字节更大),疑似恶意文件,已拒绝")
+                raise _refuse(message % {"member": member.filename, "size": member.file_size})
+            crc = zlib.crc32(chunk, crc)
+    if seen != member.file_size or crc != member.CRC:
+        raise _refuse(_("内容与声明的大小不符(「%(member)s」),文件可能已损坏") % {"member": member.filename})
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.0f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
 
 
 def _refuse(message: str, sheet: str = "", row: int | None = None) -> WorkbookRefused:

@@ -4,9 +4,12 @@ Hard problems (wrong type, beyond bounds, a rule broken) refuse the figures. Sof
 from last year, outside the expected range) only require a written explanation (说明).
 """
 import operator
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 from indicators.formula import FormulaError, parse
 from indicators.models import DataElement, SubmissionValue, ValidationRule, ValueType
@@ -37,10 +40,7 @@ def parse_value(element: DataElement, raw) -> Decimal | None:
         return None
     if element.value_type == ValueType.BOOLEAN:
         return _parse_boolean(raw)
-    try:
-        number = Decimal(str(raw).strip().replace(",", ""))
-    except InvalidOperation:
-        raise ValueError(f"「{raw}」不是数字") from None
+    number = _number(raw)
     if not number.is_finite():
         raise ValueError(f"「{raw}」不是有效数字")
     if number.copy_abs() >= _STORABLE:  # copy_abs: abs() itself overflows on 1e999999999
@@ -50,6 +50,29 @@ def parse_value(element: DataElement, raw) -> Decimal | None:
     if element.value_type == ValueType.MONEY and number != number.quantize(Decimal("0.01")):
         raise ValueError(f"「{raw}」金额最多两位小数")
     return number
+
+
+# People type full-width digits and punctuation with a Chinese input method on: read them as what they mean.
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９，．－＋", "0123456789,.-+")
+# Digits with an optional sign, point and exponent; thousands separators only every three digits (1,234,567.5).
+# [0-9], not \d: \d also matches other scripts' digits, which Decimal would quietly accept.
+_NUMBER = re.compile(r"[+-]?(?:(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _number(raw) -> Decimal:
+    """A number from a cell (already one) or from text, strictly: 「1,2,3」, 「12,34」 and 「1_000」 are
+    refused rather than guessed at (Decimal alone would read the last as 1000)."""
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return Decimal(str(raw))
+    text = str(raw).translate(_FULL_WIDTH).strip()
+    if not _NUMBER.fullmatch(text):
+        if re.fullmatch(r"[+-]?[0-9][0-9,]*(?:\.[0-9]*)?", text):
+            raise ValueError(_("「%(raw)s」不是数字:千位分隔符「,」应每三位一个,例如 1,234,567") % {"raw": raw})
+        raise ValueError(_("「%(raw)s」不是数字") % {"raw": raw})
+    try:
+        return Decimal(text.replace(",", ""))
+    except InvalidOperation:  # an exponent beyond Decimal's range
+        raise ValueError(_("「%(raw)s」不是有效数字") % {"raw": raw}) from None
 
 
 def _parse_boolean(raw) -> Decimal:

@@ -161,6 +161,23 @@ class Evidence(models.Model):
         verbose_name = _("佐证材料 evidence")
         verbose_name_plural = _("佐证材料 evidence")
 
+    def download_type(self) -> str:
+        """The content type to serve the file with, from its (checked) extension, never from what the
+        uploader's browser claimed: an .html or .svg called image/png must not render on our origin."""
+        extension = self.original_name.rsplit(".", 1)[-1].lower() if "." in self.original_name else ""
+        return _DOWNLOAD_TYPES.get(extension, "application/octet-stream")
+
+
+_DOWNLOAD_TYPES = {
+    "pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+    "txt": "text/plain; charset=utf-8", "doc": "application/msword", "xls": "application/vnd.ms-excel",
+    "ppt": "application/vnd.ms-powerpoint",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+
 
 class Comparator(models.TextChoices):
     GTE = "gte", "≥"

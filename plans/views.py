@@ -9,11 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from edugov.roles import is_bureau_admin, role_of
+from edugov.models import Role
+from edugov.roles import is_bureau_admin, profile_of, role_of
 from plans import selectors
-from plans.access import can_update_item, get_item_for_user, get_item_rw
+from plans.access import (
+    can_read_evidence,
+    can_update_item,
+    get_department_for_user,
+    get_evidence_for_user,
+    get_item_for_user,
+    get_item_rw,
+)
 from plans.forms import ItemFilterForm, ProgressForm
-from plans.models import Evidence, ItemStatus, TargetSource
+from plans.models import ItemStatus, TargetSource
 from plans.services.progress import action_item_record_progress
 from plans.services.targets import target_resolve_conflict
 
@@ -49,6 +57,15 @@ def overview(request):
 
 
 @login_required
+def mine(request):
+    """A department's home: its overdue items first, then this year's."""
+    department = get_department_for_user(request.user)
+    plan = _plan_or_404()
+    tasks = selectors.department_tasks(plan=plan, department=department, today=timezone.localdate())
+    return render(request, "plans/mine.html", {"plan": plan, "department": department, **tasks})
+
+
+@login_required
 def programme(request, number: int):
     _require_role(request)
     plan = _plan_or_404()
@@ -64,7 +81,11 @@ def programme(request, number: int):
 def items(request):
     _require_role(request)
     plan = _plan_or_404()
-    form = ItemFilterForm(request.GET or None)
+    params = request.GET.copy()
+    if "department" not in params and role_of(request.user) == Role.DEPARTMENT_STAFF:
+        # a department starts on its own items; choosing 「全部」 sends department= and shows every one
+        params["department"] = str(profile_of(request.user).department_id)
+    form = ItemFilterForm(params or None)
     filters = form.cleaned_data if form.is_valid() else {}
     today = timezone.localdate()
     found = selectors.items_filtered(plan=plan, today=today, **{k: v for k, v in filters.items() if v})
@@ -94,7 +115,9 @@ def item(request, pk: int):
     elif can_update_item(request.user, item):
         form = ProgressForm(initial={"status": item.status, "progress": item.progress, "on_date": timezone.localdate()})
     updates = item.updates.select_related("by").prefetch_related("evidence")
-    return render(request, "plans/item.html", {"item": item, "form": form, "updates": updates})
+    context = {"item": item, "form": form, "updates": updates,
+               "can_read_evidence": can_read_evidence(request.user, item)}
+    return render(request, "plans/item.html", context)
 
 
 def _record(request, item, form) -> bool:
@@ -113,12 +136,13 @@ def _record(request, item, form) -> bool:
 
 @login_required
 def evidence(request, pk: int):
-    try:
-        file = Evidence.objects.select_related("update").get(pk=pk)
-    except Evidence.DoesNotExist:
-        raise Http404 from None
-    get_item_for_user(request.user, file.update.item_id)
-    return FileResponse(file.file.open("rb"), as_attachment=True, filename=file.original_name)
+    # Served only through here (MEDIA_ROOT has no public URL): a download, typed from the checked extension.
+    file = get_evidence_for_user(request.user, pk)
+    response = FileResponse(file.file.open("rb"), as_attachment=True, filename=file.original_name,
+                            content_type=file.download_type())
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -95,6 +95,11 @@ def _meeting_and_export():
 
 def _empty_the_district():
     """Org units, accounts and open periods stay; nothing reported, nothing rolled up."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # append-only audit tables refuse DELETE there (indicators 0005)
+        with connection.cursor() as cursor:
+            cursor.execute("TRUNCATE indicators_valuechange, indicators_submissiontransition")
     for model in (ValueChange, SubmissionTransition, SubmissionValue, Submission, IndicatorValue, TargetStatus,
                   RollupRun):
         model.objects.all().delete()

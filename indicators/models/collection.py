@@ -158,6 +158,11 @@ class Submission(models.Model):
     def is_editable(self) -> bool:
         return not self.period.closed and self.status in {SubmissionStatus.DRAFT, SubmissionStatus.RETURNED}
 
+    @property
+    def is_withdrawable(self) -> bool:
+        """The school may take it back (撤回) until the first reviewer has acted on it."""
+        return not self.period.closed and self.status == SubmissionStatus.SUBMITTED
+
     def is_late(self) -> bool:
         if self.submitted_at is None:
             return False
@@ -179,12 +184,17 @@ class SubmissionValue(models.Model):
 
 
 class ValueChange(models.Model):
-    """Audit trail: every change of every value, who and when."""
+    """Audit trail: every change of every value or its explanation, who and when. Append-only: the services
+    only insert, the admin and the API offer no way to change or delete a row (and on PostgreSQL a trigger
+    refuses UPDATE and DELETE, see migration 0005)."""
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="changes")
     element = models.ForeignKey(DataElement, on_delete=models.PROTECT, related_name="+")
     old_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
     new_value = models.DecimalField(max_digits=20, decimal_places=4, null=True, blank=True)
+    # Both sides are written on every row, also when only the value changed: the row reads on its own.
+    old_explanation = models.TextField(_("原说明 old explanation"), blank=True, default="")
+    new_explanation = models.TextField(_("新说明 new explanation"), blank=True, default="")
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True)
     source = models.CharField(_("来源 source"), max_length=16, default="form")  # form, excel, api

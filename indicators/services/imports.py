@@ -7,8 +7,10 @@ values as they are, so a half-filled template never wipes figures.
 import csv
 import io
 import re
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -89,6 +91,32 @@ def excel_schools_for(user, period: ReportingPeriod) -> QuerySet[School]:
 
 def _elements(period: ReportingPeriod) -> list[DataElement]:
     return [item.element for item in period.dataset.items.select_related("element").order_by("order")]
+
+
+# ---------------------------------------------------------------- uploads kept between preview and confirm
+
+
+def excel_upload_dir() -> Path:
+    """Where an upload waits between its preview and its confirmation (never under a public URL)."""
+    path = Path(settings.MEDIA_ROOT) / "imports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def excel_uploads_clean(*, max_age_hours: float | None = None, now: float | None = None) -> int:
+    """Delete uploads older than ``max_age_hours`` (EXCEL_UPLOAD_MAX_AGE_HOURS): a confirmed import deletes
+    its file at once, so whatever is that old was previewed and abandoned. Returns how many were deleted."""
+    hours = settings.EXCEL_UPLOAD_MAX_AGE_HOURS if max_age_hours is None else max_age_hours
+    cutoff = (time.time() if now is None else now) - hours * 3600
+    deleted = 0
+    for path in excel_upload_dir().glob("*.xlsx"):
+        try:
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                deleted += 1
+        except FileNotFoundError:  # a confirm (or another sweep) removed it meanwhile
+            continue
+    return deleted
 
 
 # ---------------------------------------------------------------- template
@@ -294,23 +322,26 @@ def submissions_import(*, period: ReportingPeriod, rows: list[ImportRow], by) ->
     each change is written to the audit trail with source "excel"."""
     with transaction.atomic():
         submissions, created = _lock_submissions(period, rows)
-        existing = {(sid, eid): (pk, value) for pk, sid, eid, value in SubmissionValue.objects.filter(
-            submission__in=submissions.values()).values_list("id", "submission_id", "element_id", "value")}
+        existing = {(sid, eid): (pk, value, note) for pk, sid, eid, value, note in SubmissionValue.objects.filter(
+            submission__in=submissions.values()).values_list("id", "submission_id", "element_id", "value",
+                                                             "explanation")}
         fresh, changed, audit, now = [], [], [], _db_now()
         for row in rows:
             submission_id = submissions[row.school.id].id
             for element_id, value in row.values.items():
-                pk, old = existing.get((submission_id, element_id), (None, None))
+                pk, old, note = existing.get((submission_id, element_id), (None, None, ""))
                 if pk is not None and old == value:
                     continue
-                audit.append((submission_id, element_id, old, value, by.id, now, "excel"))
+                # The template carries no explanations: the stored one stays, on both sides of the audit row.
+                audit.append((submission_id, element_id, old, value, note, note, by.id, now, "excel"))
                 if pk is None:
                     fresh.append((submission_id, element_id, value, ""))
                 else:
                     changed.append((value, pk))
         _insert(SubmissionValue, ["submission_id", "element_id", "value", "explanation"], fresh)
         _update_values(changed)
-        _insert(ValueChange, ["submission_id", "element_id", "old_value", "new_value", "by_id", "at", "source"], audit)
+        _insert(ValueChange, ["submission_id", "element_id", "old_value", "new_value", "old_explanation",
+                              "new_explanation", "by_id", "at", "source"], audit)
         # Bumping the version makes any form opened before the import refuse to overwrite it.
         touched = {change[0] for change in audit}
         Submission.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())

@@ -128,16 +128,17 @@ def _store_values(submission, elements, parsed, explanations, by, source) -> int
         if row is None:
             row = SubmissionValue.objects.create(submission=submission, element=elements[code], value=value,
                                                  explanation=note)
-            old = None
+            old, old_note = None, ""
         elif row.value != value or row.explanation != note:
-            old = row.value
+            old, old_note = row.value, row.explanation
             row.value, row.explanation = value, note
             row.save(update_fields=["value", "explanation"])
         else:
             continue
-        if old != value:
+        # A changed explanation is audited like a changed figure: it is what a reviewer approves the figure on.
+        if old != value or old_note != note:
             changes.append(ValueChange(submission=submission, element=elements[code], old_value=old, new_value=value,
-                                       by=by, source=source))
+                                       old_explanation=old_note, new_explanation=note, by=by, source=source))
     ValueChange.objects.bulk_create(changes)
     return len(changes)
 
@@ -233,3 +234,34 @@ def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
         submission.save()
         rollup_schedule(year=submission.period.year, trigger="reopen")
     return submission
+
+
+def submission_withdraw(*, submission: Submission, by) -> Submission:
+    """The school takes back a form it submitted, as long as no reviewer has acted on it yet (still 已上报):
+    it becomes a draft again, and the transition row records who took it back and when."""
+    if not can_edit(by, submission):
+        raise PermissionDenied(_("只有本校填报员可以撤回填报"))
+    with transaction.atomic():
+        submission = _lock(submission)
+        if not submission.is_withdrawable:
+            raise ValidationError({"__all__": [_("只有已上报、尚未审核的填报可以撤回")]})
+        _transition(submission, SubmissionStatus.DRAFT, by)
+        # no longer sent: completeness and the on-time rate count it again when it is submitted
+        submission.submitted_at = None
+        submission.version += 1
+        submission.save()
+    return submission
+
+
+def submission_approve_many(*, submissions, by) -> int:
+    """Bulk approval: each submission goes through submission_review in its own transaction, so each is
+    audited and schedules the rollup like a single approval; one that someone has acted on meanwhile is
+    skipped. Returns how many were approved (by a town reviewer: checked)."""
+    done = 0
+    for submission in submissions:
+        try:
+            submission_review(submission=submission, by=by, approve=True)
+        except ValidationError:
+            continue
+        done += 1
+    return done

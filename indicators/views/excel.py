@@ -21,6 +21,7 @@ from indicators.services.imports import (
     excel_period_for,
     excel_periods_for,
     excel_template_build,
+    excel_upload_dir,
     submissions_import,
 )
 
@@ -46,9 +47,7 @@ class UploadForm(forms.Form):
 
 
 def _import_dir() -> Path:
-    path = Path(settings.MEDIA_ROOT) / "imports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return excel_upload_dir()
 
 
 def _require_importer(user):
