@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import dashboards, exports, meeting
+from reports.views import briefing, dashboards, exports, meeting
 
 app_name = "reports"
 urlpatterns = [
@@ -11,8 +11,11 @@ urlpatterns = [
     path("actions/", dashboards.actions, name="actions"),
     path("collection/", dashboards.collection, name="collection"),
     path("meetings/", meeting.meetings, name="meetings"),
+    path("meetings/live/", meeting.meeting_live, name="meeting_live"),
     path("meetings/<int:pk>/", meeting.meeting, name="meeting"),
     path("meetings/<int:pk>/deck/", exports.start_deck, name="deck"),
+    path("meetings/<int:pk>/briefing/", briefing.briefing, name="briefing"),
+    path("meetings/<int:pk>/briefing.docx", briefing.briefing_docx, name="briefing_docx"),
     path("exports/workbook/", exports.start_workbook, name="workbook"),
     path("exports/<int:pk>/", exports.export, name="export"),
     path("exports/<int:pk>/status/", exports.export_status, name="export_status"),
