@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # Two processes (the machine has two cores); tests that start a Celery worker share one of them.
 PYTEST_ARGS ?= -n 2 --dist loadgroup
+# `make run PORT=8001` when 8000 is taken
+PORT ?= 8000
 export DJANGO_SETTINGS_MODULE := edugov.settings
 
 .PHONY: run test venv setup lint serve worker beat
@@ -25,7 +27,7 @@ setup: venv
 	DEBUG=true $(PY) manage.py demo_data
 
 run: setup
-	DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+	DEBUG=true $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
 	$(VENV)/bin/ruff check .

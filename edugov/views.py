@@ -1,10 +1,12 @@
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
+from django.views import defaults
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
 
@@ -19,6 +21,7 @@ _LANDING = {
     Role.SCHOOL_REPORTER: "indicators:home",
     Role.TOWN_REVIEWER: "indicators:home",
     Role.BUREAU_REVIEWER: "indicators:home",
+    Role.DEPARTMENT_STAFF: "plans:mine",
 }
 
 
@@ -53,3 +56,12 @@ obtain_token = ObtainTokenView.as_view()
 @login_required
 def home(request):
     return redirect(_LANDING.get(role_of(request.user), "plans:overview"))
+
+
+def not_found(request, exception):
+    """handler404. Under /api/ a path no route matches (/api/plans/1.5/) is answered as the API answers an
+    object it does not have, {"detail": …} in JSON, which the schema declares; elsewhere the usual page."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404,
+                            json_dumps_params={"ensure_ascii": False})
+    return defaults.page_not_found(request, exception)

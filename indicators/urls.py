@@ -9,6 +9,8 @@ urlpatterns = [
     path("periods/<int:period_id>/review/", collection.review_period, name="review_period"),
     path("submissions/<int:pk>/", collection.submission_form, name="submission_form"),
     path("submissions/<int:pk>/review/", collection.submission_detail, name="submission_detail"),
+    path("submissions/<int:pk>/withdraw/", collection.withdraw, name="withdraw"),
+    path("review/bulk-approve/", collection.bulk_approve, name="bulk_approve"),
     path("excel/", include("indicators.excel_urls")),
     path("rollup/", include("indicators.rollup_urls")),
 ]

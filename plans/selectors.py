@@ -32,6 +32,16 @@ def items_filtered(*, plan: Plan, today=None, department=None, year=None, progra
     )
 
 
+def department_tasks(*, plan: Plan, department: Department, today) -> dict:
+    """「我的任务」: the department's overdue items (逾期未完成, any year, the same rule and count as the actions
+    dashboard's scorecard) first, then the rest of the plan year in progress (the last one once the plan ended)."""
+    items = items_filtered(plan=plan, today=today, department=department)
+    year = min(max(today.year, plan.start_year), plan.end_year)
+    overdue = items.filter(ActionItem.overdue_q(today))
+    current = items.filter(year=year).exclude(ActionItem.overdue_q(today))
+    return {"year": year, "overdue": list(overdue), "current": list(current), "total": items.count()}
+
+
 def status_counts(items: QuerySet) -> dict[str, int]:
     """Items by self-reported status (滞后 is DELAYED, nothing else)."""
     counts = dict(items.order_by().values_list("status").annotate(n=Count("id")))

@@ -22,7 +22,7 @@ def test_language_switch_is_remembered(client):
         ("leader", "reports:overview"),
         ("reporter_a", "indicators:home"),
         ("reviewer", "indicators:home"),
-        ("staff_fin", "plans:overview"),
+        ("staff_fin", "plans:mine"),
         ("admin", "plans:overview"),
     ],
 )

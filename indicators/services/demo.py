@@ -72,6 +72,11 @@ TREND = {
     "arts": (50, 55, 61, 65), "certified": (95, 96.5, 98, 99), "groups": (2, 3, 4, 5),
 }
 RETURN_REASON = "数据与上年差异较大,请核实后重新上报"
+# The README's example accounts each find work waiting: dsk001 a returned form to correct, town-linyin a form
+# of its town to check (dsk001 would otherwise wait on the bureau, and no 林荫街道 kindergarten on the town).
+# Only a state the draw left short of approval is replaced, so no approved figure (nor any verdict) moves.
+README_EXAMPLES = {("DSK001", "kg_yearly", OPEN_YEAR): SubmissionStatus.RETURNED,
+                   ("DSK010", "kg_yearly", OPEN_YEAR): SubmissionStatus.SUBMITTED}
 COMPULSORY = {SchoolType.PRIMARY, SchoolType.JUNIOR, SchoolType.NINE_YEAR, SchoolType.COMPLETE_SECONDARY}
 
 
@@ -247,6 +252,8 @@ def _school_submissions(rng: random.Random, spec: SchoolSpec, year: int, enrolle
         status, late = _status(rng, year, two_step=dataset == "kg_yearly")
         if status is None:
             continue
+        if status != SubmissionStatus.APPROVED:
+            status = README_EXAMPLES.get((spec.code, dataset, year), status)
         if status == SubmissionStatus.DRAFT:
             values = dict(list(values.items())[: len(values) // 2])  # a draft is half filled in
         out.append(SubmissionSpec(dataset, year, spec.code, status, late, values))

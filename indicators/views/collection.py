@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from edugov.models import Role
@@ -22,12 +24,12 @@ from indicators.access import (
 from indicators.models import ReportingPeriod, SubmissionStatus
 from indicators.selectors.collection import (
     dataset_elements,
-    open_periods_for_school,
     period_completeness,
     previous_values,
     submission_review_rows,
     submission_values,
 )
+from indicators.selectors.queues import bulk_approvable, next_in_queue, review_queue, school_work_queue
 from indicators.services import submissions as service
 from indicators.validation import ERROR, NEEDS_EXPLANATION
 
@@ -39,13 +41,14 @@ def home(request):
     if role == Role.SCHOOL_REPORTER:
         school = profile_of(request.user).school
         context["school"] = school
-        context["periods"] = open_periods_for_school(school)
-        context["mine"] = {s.period_id: s for s in submissions_visible_to(request.user)}
+        context["queue"] = school_work_queue(school=school, today=timezone.localdate())
         context["history"] = submissions_visible_to(request.user).order_by("-period__year")
     else:
         periods = ReportingPeriod.objects.select_related("dataset").annotate(n=Count("submissions"))
         context["periods"] = periods.order_by("closed", "-year", "dataset__code")
         context["can_fill_district"] = role in REVIEWERS
+        if role in REVIEWERS or role == Role.TOWN_REVIEWER:
+            context["review_queue"] = list(review_queue(request.user))
     return render(request, "indicators/home.html", context)
 
 
@@ -74,8 +77,11 @@ def submission_form(request, pk: int):
             return redirect("indicators:submission_form", pk=submission.pk)
         submission.refresh_from_db()
     editable = submission.is_editable and can_edit(request.user, submission)
-    context = {"submission": submission, "rows": _rows(submission, posted, errors), "editable": editable,
-               "form_errors": errors.get("__all__", []), "transitions": submission.transitions.select_related("by")}
+    rows = _rows(submission, posted, errors)
+    context = {"submission": submission, "rows": rows, "editable": editable,
+               "form_errors": errors.get("__all__", []), "error_rows": [r for r in rows if r["errors"]],
+               "can_withdraw": submission.is_withdrawable and can_edit(request.user, submission),
+               "transitions": submission.transitions.select_related("by")}
     return render(request, "indicators/submission_form.html", context, status=400 if errors else 200)
 
 
@@ -152,7 +158,15 @@ def submission_detail(request, pk: int):
                "is_admin": role_of(request.user) == Role.BUREAU_ADMIN,
                "transitions": submission.transitions.select_related("by"),
                "changes": submission.changes.select_related("element", "by")[:200]}
+    context.update(_queue_position(request.user, submission))
     return render(request, "indicators/submission_detail.html", context)
+
+
+def _queue_position(user, submission) -> dict:
+    """「下一份」: where this reviewer goes after this one, and how many are left for it."""
+    queue = review_queue(user)
+    return {"next_submission": next_in_queue(user, after=submission), "queue_left": queue.count(),
+            "in_my_queue": queue.filter(pk=submission.pk).exists()}
 
 
 def _review_action(request, submission):
@@ -169,3 +183,37 @@ def _review_action(request, submission):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("indicators:submission_detail", pk=submission.pk)
+
+
+@login_required
+@require_POST
+def withdraw(request, pk: int):
+    submission = get_submission_rw(request.user, pk)
+    try:
+        service.submission_withdraw(submission=submission, by=request.user)
+        messages.success(request, _("已撤回,可以修改后重新上报"))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("indicators:submission_form", pk=submission.pk)
+
+
+@login_required
+def bulk_approve(request):
+    """A confirmation listing every submission in the reviewer's queue without a warning; on POST each of
+    the confirmed ones that is still in the queue and still without a warning goes through the review
+    service, one audited transition each."""
+    role = require_collection_role(request.user)
+    if role not in REVIEWERS and role != Role.TOWN_REVIEWER:
+        raise PermissionDenied
+    candidates = bulk_approvable(request.user)
+    if request.method != "POST":
+        return render(request, "indicators/bulk_approve.html", {"candidates": candidates,
+                                                                "queue_left": review_queue(request.user).count()})
+    chosen = set(request.POST.getlist("submission"))
+    done = service.submission_approve_many(submissions=[s for s in candidates if str(s.pk) in chosen],
+                                           by=request.user)
+    approved = ngettext("已批量审核通过 %(n)d 份填报", "已批量审核通过 %(n)d 份填报", done) % {"n": done}
+    messages.success(request, approved)
+    if len(chosen) > done:
+        messages.warning(request, _("部分填报已由他人处理或出现需核实的数值,未予通过,请逐份审核"))
+    return redirect("indicators:home")
