@@ -96,7 +96,8 @@ def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) ->
                         line={"color": ACTUAL, "width": 3},
                         marker={"size": 10, "symbol": ["circle-open" if p else "circle" for p in provisional],
                                 "line": {"width": 2, "color": ACTUAL}},
-                        text=labels, textposition="top center", hovertemplate=_hover(unit, decimals))
+                        text=labels, textposition="top center", cliponaxis=False,
+                        hovertemplate=_hover(unit, decimals))
     return figure([*_goal_traces(trend["goals"]), *_forecast_traces(trend.get("forecast"), unit, decimals), actual],
                   _layout(
         trend["name"] if title is None else title, unit=unit, height=height,
@@ -110,7 +111,7 @@ def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, 
     # bars carry the status colour (and its word in the hover) only where the target applies to these units
     colours = [STATUS_COLOURS[r["status"]] if r.get("status") else ACTUAL for r in rows]
     bars = dict(type="bar", x=[r["label"] for r in rows], y=[r["value"] for r in rows], marker={"color": colours},
-                  text=[fmt_value(r["value"], unit, decimals) for r in rows], textposition="outside",
+                  text=[fmt_value(r["value"], unit, decimals) for r in rows], textposition="outside", cliponaxis=False,
                   customdata=[f"{r['reported']}/{r['expected']}" for r in rows],
                   hovertemplate="%{x}: %{text} (" + _("覆盖学校") + " %{customdata})<extra></extra>")
     shapes = []
@@ -148,14 +149,17 @@ def heatmap_figure(heatmap: dict, *, title: str) -> dict:
     layout["margin"] = {**layout["margin"], "l": 140}
     return figure([dict(
         type="heatmap", z=heatmap["share"], x=[str(y) for y in heatmap["years"]], y=heatmap["departments"],
-        text=heatmap["text"], texttemplate="%{text}", colorscale="Blues", zmin=0, zmax=100,
+        # red (behind) → amber → green (done): read without a legend; every cell also says done/total
+        text=heatmap["text"], texttemplate="%{text}", zmin=0, zmax=100,
+        colorscale=[[0, "#f4c7c3"], [0.5, "#fde9b6"], [1, "#b7dfc0"]],
         colorbar={"title": {"text": _("完成率(%)")}, "ticksuffix": "%"},
         hovertemplate="%{y} %{x}: %{z:.0f}% (%{text})<extra></extra>", xgap=2, ygap=2)], layout)
 
 
 def progress_figure(rows: list[dict], *, title: str) -> dict:
     """Horizontal bars: share of action items done, labelled 'done/total'."""
-    shares = [round(100 * r["done"] / r["total"], 1) if r["total"] else 0 for r in rows]
+    # rounded once, half up, as the tables' percent_of does: 13/23 is 57% on every page
+    shares = [float(int(100 * r["done"] / r["total"] + 0.5)) if r["total"] else 0.0 for r in rows]
     bar = dict(type="bar", y=[r["label"] for r in rows], x=shares, orientation="h", marker={"color": ACTUAL},
                  text=[f"{s:.0f}% ({r['done']}/{r['total']})" for s, r in zip(shares, rows, strict=True)],
                  textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>")

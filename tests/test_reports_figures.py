@@ -151,3 +151,19 @@ def test_margin_text_says_how_far_from_the_goal(margin, unit, text):
     from reports.formatting import margin_text
 
     assert margin_text(margin, unit, 1) == text
+
+
+def test_progress_share_rounds_like_the_tables():
+    # 13 of 23 done is 56.52%: 57% on the bars, as percent_of writes it in the tables
+    from reports.templatetags.reports_tags import percent_of
+
+    fig = figures.progress_figure([{"label": "残联", "total": 23, "done": 13}], title="进度")
+    assert fig["data"][0]["text"][0].startswith(percent_of(13, 23))
+
+
+def test_heatmap_runs_from_red_behind_to_green_done():
+    heatmap = {"departments": ["教体局"], "years": [2019], "share": [[0.0]], "text": [["0/1"]]}
+    scale = figures.heatmap_figure(heatmap, title="")["data"][0]["colorscale"]
+    low, high = scale[0][1], scale[-1][1]
+    assert int(low[1:3], 16) > int(low[3:5], 16)  # more red than green at 0%
+    assert int(high[3:5], 16) > int(high[1:3], 16)  # more green than red at 100%

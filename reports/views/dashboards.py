@@ -87,12 +87,14 @@ def _indicator_context(user, filters, item) -> dict:
     # a goal is drawn only over the units it applies to: 「市级示范园32所」 is no line for one town
     town_goal = goal if scope in ("town", "school") else None
     school_goal = goal if scope == "school" else None
+    towns, types = data["breakdowns"]["town"], data["breakdowns"]["school_type"]
     charts = _charts(
         ("trend", figures.trend_figure(data["trend"], title=_("实际与目标(全区)"))),
-        ("by-town", figures.breakdown_figure(data["breakdowns"]["town"], title=_("按镇/街道"), unit=unit,
-                                             decimals=decimals, goal=town_goal)),
-        ("by-type", figures.breakdown_figure(data["breakdowns"]["school_type"], title=_("按学校类型"), unit=unit,
-                                             decimals=decimals, goal=school_goal)),
+        # a breakdown with fewer than two groups holding a figure (a district-only figure) is not drawn
+        ("by-town", figures.breakdown_figure(towns, title=_("按镇/街道"), unit=unit, decimals=decimals,
+                                             goal=town_goal) if _drawable(towns) else None),
+        ("by-type", figures.breakdown_figure(types, title=_("按学校类型"), unit=unit, decimals=decimals,
+                                             goal=school_goal) if _drawable(types) else None),
         # a count is 0 or 1 per school: its spread says nothing
         ("spread", figures.spread_figure(data["spread"], title=_("学校间分布"), unit=unit, goal=school_goal)
          if data.get("spread") and not item.is_partial_sum else None),
@@ -102,6 +104,10 @@ def _indicator_context(user, filters, item) -> dict:
            .first() if mine else None)
     return {"data": data, "filters": filters, "charts": charts, "own_school": mine, "own_value": own,
             "lists_allowed": codes != set(), "levels": dict(Level.choices), "scopes": dict(TargetScope.choices)}
+
+
+def _drawable(rows) -> bool:
+    return sum(1 for r in rows if r["value"] is not None) >= 2
 
 
 @login_required
