@@ -132,8 +132,9 @@ def test_school_figure_reaches_the_leader_overview(live_server, world, browser):
     for width, height in [(1920, 1080), (1280, 720)]:
         page = _page(browser, base, "bureau", viewport=(width, height))
         page.goto(meeting_url)
-        assert "数据截至" in page.inner_text(".slide.current")
-        assert "100.0%" in page.inner_text(".slide.current")
+        assert "数据截至" in page.inner_text(".slide.current")  # the cover, then the agenda, then the targets
+        assert "普惠性幼儿园覆盖率100.0%" in page.text_content(".deck")
+        page.keyboard.press("ArrowRight")
         page.keyboard.press("ArrowRight")
         page.wait_for_selector(".slide.current .chart[data-drawn='1']")
         scroll = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]")

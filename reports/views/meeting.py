@@ -1,17 +1,25 @@
-"""Meeting mode: bureau staff freeze the figures; the slide show draws only the frozen payload."""
+"""Meeting mode. Bureau admins and reviewers freeze the figures for a meeting (the slides then draw only the
+frozen payload); anyone who reads the bureau's dashboards, leaders included, can also present the live
+figures (现场数据) without freezing: leaders are read-only, and presenting changes nothing."""
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
-from reports import figures
+from reports import meeting_figures
 from reports.access import get_snapshot_for_user, require_bureau, require_freezer
-from reports.formatting import summary_line
 from reports.models import MeetingSnapshot
-from reports.services import snapshot_freeze
+from reports.selectors.meeting import snapshot_meeting_payload, town_scope_indicators
+from reports.services import snapshot_freeze, snapshot_payload
+from reports.slides import as_of_text, date_text, meeting_slides
 from reports.views.filters import read_filters
+
+CLAUSE = re.compile(r".+?(?:,(?!\d)|$)")
 
 
 @login_required
@@ -33,7 +41,16 @@ def meetings(request):
     return render(request, "reports/meetings.html", {
         "snapshots": MeetingSnapshot.objects.select_related("plan", "frozen_by")[:100], "filters": filters,
         "indicators": Indicator.objects.order_by("code"), "errors": errors, "posted": request.POST,
+        "can_freeze": _can_freeze(request.user),
     }, status=400 if errors else 200)
+
+
+def _can_freeze(user) -> bool:
+    try:
+        require_freezer(user)
+    except PermissionDenied:
+        return False
+    return True
 
 
 def _int(raw):
@@ -43,28 +60,47 @@ def _int(raw):
         return -1
 
 
-def _chart_slide(title: str, dom_id: str, figure: dict) -> dict:
-    return {"kind": "chart", "title": title, "id": dom_id, "data_id": f"{dom_id}-data", "figure": figure}
-
-
-def slides_for(payload: dict) -> list[dict]:
-    """One chart a slide: the summary, each target's trend, then each chosen indicator's breakdown."""
-    overview = payload["overview"]
-    slides = [{"kind": "summary", "title": summary_line(overview), "cards": overview["cards"]}]
-    for trend in overview["trends"]:
-        slides.append(_chart_slide(trend["name"], f"slide-trend-{trend['indicator']}",
-                                   figures.for_projector(figures.trend_figure(trend, title="", height=560))))
-    for chosen in payload["indicators"]:
-        ind = chosen["indicator"]
-        goal = chosen["goal"] if chosen.get("scope") in ("town", "school") else None  # the target's own levels
-        figure = figures.breakdown_figure(chosen["breakdowns"]["town"], title="", unit=ind["unit"],
-                                          decimals=ind["decimals"], goal=goal, height=560)
-        slides.append(_chart_slide(f"{ind['name']} · {_('按镇/街道')}", f"slide-town-{ind['code']}",
-                                   figures.for_projector(figure)))
+def _with_figures(slides: list[dict]) -> list[dict]:
+    """The Plotly figure of each chart slide, sized for the projector."""
+    for slide in slides:
+        # a headline breaks at its commas, never between a status symbol and its word or inside 「目标≥85%」
+        slide["clauses"] = CLAUSE.findall(slide["title"])  # 「1,234所」 is one clause
+        figure = None
+        if slide["kind"] == "target" and slide["trend"]:
+            figure = meeting_figures.trend(slide["trend"])
+        elif slide["kind"] == "towns":
+            card = slide["card"]
+            figure = meeting_figures.towns(slide["rows"], unit=card["unit"], decimals=card["decimals"],
+                                           goal=slide["goal"])
+        elif slide["kind"] == "heatmap":
+            figure = meeting_figures.heatmap(slide["heatmap"])
+        if figure is not None:
+            slide.update(figure=figure, id=f"slide-{slide['number']}-chart", data_id=f"slide-{slide['number']}-data")
     return slides
+
+
+def _render(request, *, payload: dict, title: str, day, snapshot=None):
+    slides = meeting_slides(payload, title=title, date_text=date_text(day),
+                            as_of_text=as_of_text(payload.get("data_as_of")), live=snapshot is None)
+    return render(request, "reports/meeting.html", {
+        "snapshot": snapshot, "title": title, "slides": _with_figures(slides),
+        "as_of": as_of_text(payload.get("data_as_of"))})
 
 
 @login_required
 def meeting(request, pk: int):
     snapshot = get_snapshot_for_user(request.user, pk)
-    return render(request, "reports/meeting.html", {"snapshot": snapshot, "slides": slides_for(snapshot.payload)})
+    return _render(request, payload=snapshot_meeting_payload(snapshot), title=snapshot.title,
+                   day=timezone.localdate(snapshot.frozen_at),
+                   snapshot=snapshot)
+
+
+@login_required
+def meeting_live(request):
+    """现场数据: any bureau reader, leaders included, presents today's approved figures; nothing is frozen."""
+    require_bureau(request.user)
+    filters = read_filters(request, breakdowns=False)
+    payload = snapshot_payload(plan=filters.plan, year=filters.year,
+                               indicators=town_scope_indicators(filters.plan, filters.year))
+    title = _("%(year)s年度推进会(现场数据)") % {"year": filters.year}
+    return _render(request, payload=payload, title=title, day=timezone.localdate())

@@ -11,10 +11,12 @@
     var slide = slides[index];
     slide.hidden = false; slide.classList.add("current");
     var chart = slide.querySelector(".chart[data-figure]");
+    // the chart fills the room the slide's layout leaves it (flex/grid), whatever the screen
+    var height = chart ? Math.max(200, Math.floor(chart.clientHeight)) : 0;
     if (chart && !chart.dataset.drawn && window.edugovDraw) {
-      chart.dataset.height = String(Math.round(slide.clientHeight * 0.72));
+      chart.dataset.height = String(height);
       window.edugovDraw(chart);
-    } else if (chart && window.Plotly) { window.Plotly.relayout(chart, { height: Math.round(slide.clientHeight * 0.72) }); }
+    } else if (chart && chart.dataset.drawn && window.Plotly) { window.Plotly.relayout(chart, { height: height }); }
     history.replaceState(null, "", "#" + (index + 1));
   }
   function toggleFull() {
