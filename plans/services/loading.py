@@ -1,6 +1,7 @@
 """Load a plan file (format "edugov-plan/1") into the database.
 
-The whole file is checked before anything is written; a bad file is refused with the field and
+The whole file is checked before anything is written (the format is documented as a JSON Schema,
+plans/data/plan.schema.json, which is checked too); a bad file is refused with the field and
 its position named, and the load runs in one transaction, so the database is either fully
 updated or left as it was. Loading twice changes nothing, and never touches the status,
 progress or history that people recorded.
@@ -32,6 +33,7 @@ from plans.models import (
 from plans.services.comparators import NumberNotInText, comparator_from_text, number_text_in
 from plans.services.conflicts import default_choice, differences
 from plans.services.departments import department_merge
+from plans.services.plan_schema import schema_problems
 
 FORMAT = "edugov-plan/1"
 DEFAULT_FILE = Path(__file__).resolve().parent.parent / "data" / "dongsheng_2019_2022.json"
@@ -134,6 +136,10 @@ def validate_plan_data(data) -> None:
     _check_targets(check, data, years)
     if check.problems:
         raise PlanFileError(check.problems)
+    # The checks above name the faults people make; the schema (plans/data/plan.schema.json) catches the rest.
+    problems = schema_problems(data)
+    if problems:
+        raise PlanFileError(problems)
 
 
 def _check_plan(check: _Checker, plan) -> range:
