@@ -1,5 +1,5 @@
 """Requests refused before any view runs."""
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 
@@ -18,8 +18,10 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if _has_nul(request):
-            return HttpResponseBadRequest(_("请求中含有不允许的空字符(NUL),请检查链接或填写的内容。"),
-                                          content_type="text/plain; charset=utf-8")
+            message = _("请求中含有不允许的空字符(NUL),请检查链接或填写的内容。")
+            if request.path_info.startswith("/api/"):  # the API's errors are {"detail": …}, as its schema says
+                return JsonResponse({"detail": message}, status=400, json_dumps_params={"ensure_ascii": False})
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 

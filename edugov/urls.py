@@ -27,5 +27,7 @@ urlpatterns = [
     path("api/docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
 ]
 
+handler404 = "edugov.views.not_found"  # JSON under /api/
+
 admin.site.site_header = "教育现代化实施方案跟踪 · 管理后台"
 admin.site.site_title = "edugov"

@@ -141,8 +141,9 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             raise ValidationError(exc.message_dict) from None
         return Response(UpdateSerializer(update).data, status=status.HTTP_201_CREATED)
 
+    # the whole history, newest first, as one list: no pages, and the list's filters are not the history's
     @extend_schema(responses=UpdateSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
     def history(self, request, pk=None):
         updates = self.get_object().updates.select_related("by")
         return Response(UpdateSerializer(updates, many=True).data)

@@ -10,7 +10,10 @@ from reports.models import MeetingSnapshot
 from reports.selectors.overview import overview_payload
 from reports.views.filters import read_filters
 
-_DENIED = OpenApiResponse(description="无权查看")
+_DENIED = OpenApiResponse(description="无权查看")  # the body, {"detail": …}, is edugov.schema's
+# the filters' problems, or one message when edugov.middleware refuses the request before the view
+_PROBLEMS = {"type": "object", "required": ["detail"], "properties": {
+    "detail": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}}}
 _FILTERS = [OpenApiParameter(name, str, description=description) for name, description in [
     ("plan", "实施方案标识,默认最新的方案"), ("year", "年度,默认当前方案年度"), ("town", "镇/街道代码"),
     ("school_type", "学校类型"), ("ownership", "办学性质")]]
@@ -20,7 +23,8 @@ class OverviewView(APIView):
     """Target versus actual for a plan and a year (?plan=&year=&town=|school_type=|ownership=)."""
 
     @extend_schema(parameters=_FILTERS, responses={
-        200: OpenApiTypes.OBJECT, 400: OpenApiResponse(description="筛选参数有误,detail 列出问题"), 403: _DENIED,
+        200: OpenApiTypes.OBJECT,
+        400: OpenApiResponse(_PROBLEMS, description="筛选参数有误,detail 列出问题"), 403: _DENIED,
         404: OpenApiResponse(description="尚未导入实施方案")})
     def get(self, request):
         require_dashboard_role(request.user)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from edugov.xlsx import text_safe
 from indicators.formula import parse
 from indicators.models import IndicatorValue, Level
 from plans.models import ActionItem, ItemStatus, Plan
@@ -17,7 +18,7 @@ BOLD = Font(bold=True)
 
 def _sheet(book, title: str, header: list[str]):
     sheet = book.create_sheet(title)
-    sheet.append(header)
+    sheet.append(text_safe(sheet, header))
     for cell in sheet[1]:
         cell.font = BOLD
     sheet.freeze_panes = "A2"
@@ -31,10 +32,11 @@ def _targets(book, plan: Plan) -> None:
     for year in plan.years:
         for card in overview_payload(plan=plan, year=year)["cards"]:
             approximate = _("近似口径") + ":" + card["approximation_note"] if card["approximate"] else ""
-            sheet.append([year, card["name"], card["indicator_name"], card["goal"]["display"], card["actual"],
-                          card["unit"], card["margin"], str(STATUS_LABELS[card["status"]]),
-                          card["schools_reported"] if card["schools_expected"] else None,
-                          card["schools_expected"] or None, approximate, card["gap_note"]])
+            sheet.append(text_safe(sheet, [
+                year, card["name"], card["indicator_name"], card["goal"]["display"], card["actual"], card["unit"],
+                card["margin"], str(STATUS_LABELS[card["status"]]),
+                card["schools_reported"] if card["schools_expected"] else None,
+                card["schools_expected"] or None, approximate, card["gap_note"]]))
 
 
 def _breakdowns(book, plan: Plan) -> None:
@@ -48,9 +50,10 @@ def _breakdowns(book, plan: Plan) -> None:
         if v.indicator_id not in scales:
             scales[v.indicator_id] = parse(v.indicator.numerator).scale
         numerator = _float(v.numerator)
-        sheet.append([v.indicator.code, v.indicator.name_zh, v.year, str(levels.get(v.level, v.level)),
-                      v.unit_label, _float(v.value), None if numerator is None else numerator / scales[v.indicator_id],
-                      _float(v.denominator), v.schools_reported, v.schools_expected])
+        sheet.append(text_safe(sheet, [
+            v.indicator.code, v.indicator.name_zh, v.year, str(levels.get(v.level, v.level)), v.unit_label,
+            _float(v.value), None if numerator is None else numerator / scales[v.indicator_id],
+            _float(v.denominator), v.schools_reported, v.schools_expected]))
 
 
 def _items(book, plan: Plan) -> None:
@@ -60,9 +63,9 @@ def _items(book, plan: Plan) -> None:
     items = (ActionItem.objects.filter(programme__plan=plan).select_related("programme")
              .prefetch_related("departments").order_by("year", "programme__number", "order"))
     for item in items:
-        sheet.append([item.year, item.programme.name, item.order, item.text,
-                      "、".join(d.name for d in item.departments.all()), str(statuses[item.status]), item.progress,
-                      _local(item.updated_at)])
+        sheet.append(text_safe(sheet, [
+            item.year, item.programme.name, item.order, item.text, "、".join(d.name for d in item.departments.all()),
+            str(statuses[item.status]), item.progress, _local(item.updated_at)]))
 
 
 def _local(moment):

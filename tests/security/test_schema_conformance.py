@@ -2,7 +2,10 @@
 bureau admin and as a school reporter of a small district, with generated valid and invalid input. Any 5xx,
 an undeclared status code, or a body or content type the schema does not describe fails the test.
 
-Bounded for CI: a few examples per operation, derandomized (the same cases every run), no shrinking."""
+Bounded for CI: a few examples per operation, derandomized (the same cases every run), no shrinking. The
+operations are walked here with Hypothesis's ``@given`` over each operation's strategy rather than through
+schemathesis's pytest plugin, whose fixture-loaded schemas rename pytest's nodes through an attribute
+pytest 9.2 no longer has (``Node._nodeid``)."""
 import uuid
 from collections import defaultdict
 from datetime import date
