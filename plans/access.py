@@ -11,14 +11,16 @@ from plans.models import ActionItem, Department, Evidence
 _EVIDENCE_READERS = {Role.BUREAU_ADMIN, Role.BUREAU_REVIEWER, Role.LEADER}
 
 
-def can_update_item(user, item: ActionItem) -> bool:
-    role = role_of(user)
-    if role == Role.BUREAU_ADMIN:
-        return True
-    if role != Role.DEPARTMENT_STAFF:
+def _is_responsible(user, item: ActionItem) -> bool:
+    """A department staff member of one of the item's responsible departments."""
+    if role_of(user) != Role.DEPARTMENT_STAFF:
         return False
     department_id = profile_of(user).department_id
     return any(d.pk == department_id for d in item.departments.all())
+
+
+def can_update_item(user, item: ActionItem) -> bool:
+    return role_of(user) == Role.BUREAU_ADMIN or _is_responsible(user, item)
 
 
 def get_item_for_user(user, pk) -> ActionItem:
@@ -41,13 +43,7 @@ def get_item_rw(user, pk) -> ActionItem:
 def can_read_evidence(user, item: ActionItem) -> bool:
     """Evidence (meeting minutes, contracts, photos) is working material of the departments responsible,
     not part of the published plan: schools, town reviewers and other departments do not read it."""
-    role = role_of(user)
-    if role in _EVIDENCE_READERS:
-        return True
-    if role != Role.DEPARTMENT_STAFF:
-        return False
-    department_id = profile_of(user).department_id
-    return any(d.pk == department_id for d in item.departments.all())
+    return role_of(user) in _EVIDENCE_READERS or _is_responsible(user, item)
 
 
 def get_evidence_for_user(user, pk) -> Evidence:
