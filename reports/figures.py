@@ -101,7 +101,7 @@ def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) ->
     return figure([*_goal_traces(trend["goals"]), *_forecast_traces(trend.get("forecast"), unit, decimals), actual],
                   _layout(
         trend["name"] if title is None else title, unit=unit, height=height,
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": years, "title": {"text": _("年度")}}))
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": years}))
 
 
 def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, goal: dict | None,

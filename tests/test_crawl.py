@@ -99,6 +99,8 @@ def _empty_the_district():
 
     if connection.vendor == "postgresql":  # append-only audit tables refuse DELETE there (indicators 0005)
         with connection.cursor() as cursor:
+            # deferred foreign-key checks queued in this transaction must run before a TRUNCATE
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("TRUNCATE indicators_valuechange, indicators_submissiontransition")
     for model in (ValueChange, SubmissionTransition, SubmissionValue, Submission, IndicatorValue, TargetStatus,
                   RollupRun):
