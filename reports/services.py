@@ -73,6 +73,17 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
     return job
 
 
+def export_download_name(job: ExportJob) -> str:
+    """The name a clerk files it under: 「2022年教育工作推进会.pptx」, 「…实施方案2022年数据.xlsx」 (the stored file
+    keeps an ASCII name)."""
+    stamp = timezone.localtime(job.finished_at or timezone.now()).strftime("%Y%m%d")
+    if job.kind == ExportKind.DECK and job.snapshot is not None:
+        name = f"{job.snapshot.title}_{stamp}.pptx"
+    else:
+        name = f"{job.plan.title}_{job.year}年数据_{stamp}.xlsx"
+    return name.replace("/", "-").replace("\\", "-")
+
+
 def _build(job: ExportJob) -> tuple[bytes, str]:
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     if job.kind == ExportKind.DECK:

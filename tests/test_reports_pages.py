@@ -185,7 +185,11 @@ def test_workbook_export_runs_as_a_job_and_holds_targets_breakdowns_and_items(
     assert response["Location"] == reverse("reports:export", args=[job.pk])
     status = c.get(reverse("reports:export_status", args=[job.pk])).json()
     assert status["status"] == "done" and status["download"]
-    body = b"".join(c.get(status["download"]).streaming_content)
+    download = c.get(status["download"])
+    body = b"".join(download.streaming_content)
+    from urllib.parse import quote
+
+    assert quote(f"{job.plan.title}_2021年数据_") in download["Content-Disposition"]  # a name a clerk files
     book = load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["目标与实际", "指标分解", "行动计划"]
     targets = list(book["目标与实际"].iter_rows(values_only=True))

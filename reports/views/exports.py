@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from reports.access import get_export_for_user, get_snapshot_for_user, require_bureau
 from reports.models import ExportKind, ExportStatus
-from reports.services import export_job_start
+from reports.services import export_download_name, export_job_start
 from reports.views.filters import read_filters
 
 
@@ -55,4 +55,4 @@ def export_download(request, pk: int):
     job = get_export_for_user(request.user, pk)
     if job.status != ExportStatus.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=export_download_name(job))
