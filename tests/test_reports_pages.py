@@ -286,3 +286,20 @@ def test_workbook_writes_times_in_the_bureaus_time_zone(cast, data):
     header = [cell.value for cell in sheet[1]]
     times = [row[header.index("最近更新")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert datetime.datetime(2022, 1, 1, 4, 30) in times  # 20:30 UTC is 04:30 next day in Asia/Shanghai
+
+
+def test_collection_opens_on_the_schools_form_not_the_bureaus_own(client, cast):
+    import datetime
+
+    from indicators.models import DataSet, ReportingPeriod
+
+    today = datetime.date.today()
+    district = DataSet.objects.create(code="district_yearly", name_zh="区级基础数据", name_en="District data",
+                                      period_type="yearly", school_types=[], is_district_level=True)
+    schools = DataSet.objects.create(code="kg_yearly", name_zh="幼儿园基本情况年报", name_en="Kindergartens",
+                                     period_type="yearly", school_types=["kindergarten"])
+    for dataset in (district, schools):
+        ReportingPeriod.objects.create(dataset=dataset, year=2022, opens_on=today, deadline=today)
+    page = _client(client, cast.admin).get(reverse("reports:collection"))
+    assert page.status_code == 200
+    assert page.context["period"].dataset == schools

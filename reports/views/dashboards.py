@@ -132,8 +132,10 @@ def actions(request):
 def collection(request):
     require_bureau(request.user)
     periods = list(ReportingPeriod.objects.select_related("dataset").order_by("-year", "-semester", "dataset__code"))
+    # by default the newest open schools' form: the bureau's own 区级基础数据 is one form, not a collection
     period = next((p for p in periods if str(p.pk) == request.GET.get("period")), None) or next(
-        (p for p in periods if not p.closed), periods[0] if periods else None)
+        (p for p in periods if not p.closed and not p.dataset.is_district_level),
+        next((p for p in periods if not p.closed), periods[0] if periods else None))
     data = period_completeness(period=period) if period else None
     charts = _charts(
         ("by-town", figures.completeness_figure(data["by_town"], label_key="town", title=_("各镇/街道填报进度")))
