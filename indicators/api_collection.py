@@ -97,7 +97,7 @@ class SchoolViewSet(viewsets.ModelViewSet):
     def check_permissions(self, request):
         super().check_permissions(request)
         if request.method not in permissions.SAFE_METHODS and role_of(request.user) != Role.BUREAU_ADMIN:
-            raise PermissionDenied("只有教体局管理员可以维护学校 (only a bureau admin maintains schools)")
+            raise PermissionDenied("只有教体局管理员可以维护学校")
 
 
 class ElementViewSet(viewsets.ReadOnlyModelViewSet):
@@ -138,7 +138,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         school_id = payload.validated_data.get("school")
         school = schools_visible_to(request.user).filter(pk=school_id).first() if school_id else None
         if period is None or (school_id and school is None):
-            raise ValidationError({"period" if period is None else "school": "不存在或无权访问 (not found)"})
+            raise ValidationError({"period" if period is None else "school": "不存在或无权访问"})
         submission = _service_call(service.submission_open, period=period, school=school, by=request.user)
         return Response(SubmissionSerializer(submission).data, status=201)
 

@@ -53,18 +53,18 @@ class Formula:
 def parse(text: str, known_codes: Iterable[str] | None = None) -> Formula:
     text = (text or "").strip()
     if not text:
-        raise FormulaError("公式为空 (empty formula)")
+        raise FormulaError("公式为空")
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"公式过长,最多{MAX_LENGTH}个字符 (formula too long)")
+        raise FormulaError(f"公式过长,最多{MAX_LENGTH}个字符")
     try:
         tree = ast.parse(text, mode="eval").body
     except SyntaxError as exc:
-        raise FormulaError(f"公式语法错误 (syntax error): {text}", exc.offset) from None
+        raise FormulaError(f"公式语法错误: {text}", exc.offset) from None
     codes = frozenset(_check(tree))
     if known_codes is not None:
         unknown = sorted(codes - set(known_codes))
         if unknown:
-            raise FormulaError(f"未知的数据项代码 (unknown element code): {', '.join(unknown)}")
+            raise FormulaError(f"未知的数据项代码: {', '.join(unknown)}")
     return Formula(text=text, tree=tree, codes=codes)
 
 

@@ -12,18 +12,18 @@ from reports.models import ExportJob, MeetingSnapshot
 def require_dashboard_role(user) -> str:
     role = role_of(user)
     if role is None:
-        raise PermissionDenied("无权查看仪表盘 (no access to dashboards)")
+        raise PermissionDenied("无权查看仪表盘")
     return role
 
 
 def require_bureau(user) -> None:
     if role_of(user) not in BUREAU:
-        raise PermissionDenied("仅限教育局人员 (bureau staff only)")
+        raise PermissionDenied("仅限教育局人员")
 
 
 def require_freezer(user) -> None:
     if role_of(user) not in REVIEWERS:
-        raise PermissionDenied("只有教育局管理员和审核员可以冻结会议数据 (only bureau staff freeze figures)")
+        raise PermissionDenied("只有教育局管理员和审核员可以冻结会议数据")
 
 
 def listable_school_codes(user) -> set[str] | None:

@@ -37,7 +37,7 @@ def snapshot_freeze(*, plan: Plan, year: int, title: str, indicator_codes: list[
     found = {i.code: i for i in Indicator.objects.filter(code__in=indicator_codes)}
     unknown = [c for c in indicator_codes if c not in found]
     if unknown:
-        raise ValidationError({"indicators": f"未知指标 (unknown indicators): {', '.join(unknown)}"})
+        raise ValidationError({"indicators": f"未知指标: {', '.join(unknown)}"})
     payload = snapshot_payload(plan=plan, year=year, indicators=[found[c] for c in indicator_codes])
     as_of = parse_datetime(payload["data_as_of"]) if payload["data_as_of"] else None
     return MeetingSnapshot.objects.create(plan=plan, year=year, title=title[:200], indicator_codes=indicator_codes,

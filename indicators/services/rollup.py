@@ -138,7 +138,7 @@ def _enqueue(run: RollupRun, *, countdown: int) -> None:
         # has committed and must not fail now.
         log.exception("rollup run %s could not be queued or failed", run.pk)
         RollupRun.objects.filter(pk=run.pk, status=RunStatus.SCHEDULED).update(
-            error=f"未能排队 (not queued): {exc}"[:5000])
+            error=f"未能排队: {exc}"[:5000])
 
 
 def rollup_sweep() -> list[int]:

@@ -105,7 +105,7 @@ def _parse_all(elements: dict[str, DataElement], values: Mapping[str, object]) -
     for code, raw in values.items():
         element = elements.get(code)
         if element is None:
-            errors.setdefault("__all__", []).append(f"未知数据项 (unknown element): {code}")
+            errors.setdefault("__all__", []).append(f"未知数据项: {code}")
             continue
         try:
             parsed[code] = parse_value(element, raw)

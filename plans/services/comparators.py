@@ -64,7 +64,7 @@ def _locate(sentence: str, number_text: str) -> tuple[int, int]:
         pattern = rf"(?<![\d.]){pattern}(?![\d.]|[-—–~～]\d)"
     found = re.search(pattern, sentence)
     if not found:
-        raise NumberNotInText(f"「{number_text}」不在原文中 (number not in the sentence)")
+        raise NumberNotInText(f"「{number_text}」不在原文中")
     return found.span()
 
 

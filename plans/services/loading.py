@@ -44,7 +44,7 @@ class PlanFileError(ValueError):
 
     def __init__(self, problems: list[str]):
         self.problems = problems
-        super().__init__("计划文件有误 (invalid plan file):\n" + "\n".join(problems[:50]))
+        super().__init__("计划文件有误:\n" + "\n".join(problems[:50]))
 
 
 @dataclass
@@ -58,13 +58,13 @@ def read_plan_file(path: Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise PlanFileError([f"文件不存在 (file not found): {path}"]) from None
+        raise PlanFileError([f"文件不存在: {path}"]) from None
     except UnicodeDecodeError as exc:
-        raise PlanFileError([f"文件不是 UTF-8 编码 (not UTF-8) at byte {exc.start}"]) from None
+        raise PlanFileError([f"文件不是 UTF-8 编码(第{exc.start}字节)"]) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise PlanFileError([f"JSON 语法错误 (syntax error) 第{exc.lineno}行第{exc.colno}列: {exc.msg}"]) from None
+        raise PlanFileError([f"JSON 语法错误 第{exc.lineno}行第{exc.colno}列: {exc.msg}"]) from None
 
 
 def plan_load(*, data: dict) -> LoadResult:
@@ -87,22 +87,22 @@ class _Checker:
         value = obj.get(key)
         if value is None or (isinstance(value, str) and not value.strip()):
             if required:
-                self.fail(f"{where}.{key}", "必填 (required)")
+                self.fail(f"{where}.{key}", "必填")
             return None
         if not isinstance(value, str):
-            self.fail(f"{where}.{key}", "应为文本 (must be a string)")
+            self.fail(f"{where}.{key}", "应为文本")
             return None
         if max_length and len(value) > max_length:
-            self.fail(f"{where}.{key}", f"超过{max_length}个字符 (too long)")
+            self.fail(f"{where}.{key}", f"超过{max_length}个字符")
         return value
 
     def integer(self, obj: dict, key: str, where: str, *, low: int, high: int):
         value = obj.get(key)
         if not isinstance(value, int) or isinstance(value, bool):
-            self.fail(f"{where}.{key}", f"应为整数 (must be an integer), 实际为 {value!r}")
+            self.fail(f"{where}.{key}", f"应为整数, 实际为 {value!r}")
             return None
         if not low <= value <= high:
-            self.fail(f"{where}.{key}", f"应在 {low}–{high} 之间 (out of range), 实际为 {value}")
+            self.fail(f"{where}.{key}", f"应在 {low}–{high} 之间, 实际为 {value}")
             return None
         return value
 
@@ -111,14 +111,14 @@ class _Checker:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.fail(f"{where}.{key}", f"应为数字 (must be a number), 实际为 {value!r}")
+            self.fail(f"{where}.{key}", f"应为数字, 实际为 {value!r}")
             return None
         return value
 
     def items(self, data: dict, key: str, where: str = "") -> list:
         value = data.get(key)
         if not isinstance(value, list):
-            self.fail(f"{where}{key}", "应为列表 (must be a list)")
+            self.fail(f"{where}{key}", "应为列表")
             return []
         return value
 
@@ -126,7 +126,7 @@ class _Checker:
 def validate_plan_data(data) -> None:
     check = _Checker()
     if not isinstance(data, dict):
-        raise PlanFileError(["文件顶层应为对象 (top level must be an object)"])
+        raise PlanFileError(["文件顶层应为对象"])
     if data.get("format") != FORMAT:
         check.fail("format", f"应为 {FORMAT!r}, 实际为 {data.get('format')!r}")
     years = _check_plan(check, data.get("plan"))
@@ -144,13 +144,13 @@ def validate_plan_data(data) -> None:
 
 def _check_plan(check: _Checker, plan) -> range:
     if not isinstance(plan, dict):
-        check.fail("plan", "必填,应为对象 (required object)")
+        check.fail("plan", "必填,应为对象")
         return range(0)
     check.text(plan, "key", "plan", max_length=64)
     check.text(plan, "title", "plan", max_length=200)
     check.text(plan, "doc_number", "plan", required=False, max_length=64)
     if not isinstance(plan.get("issuers", []), list):
-        check.fail("plan.issuers", "应为列表 (must be a list)")
+        check.fail("plan.issuers", "应为列表")
     issued = plan.get("issued_on")
     if issued is not None:
         try:
@@ -160,7 +160,7 @@ def _check_plan(check: _Checker, plan) -> range:
     start = check.integer(plan, "start_year", "plan", low=1990, high=2100)
     end = check.integer(plan, "end_year", "plan", low=1990, high=2100)
     if start and end and end < start:
-        check.fail("plan.end_year", "结束年早于起始年 (ends before it starts)")
+        check.fail("plan.end_year", "结束年早于起始年")
         return range(0)
     return range(start, end + 1) if start and end else range(0)
 
@@ -174,14 +174,14 @@ def _check_departments(check: _Checker, data: dict) -> dict[str, str]:
             check.fail(f"departments[{i}]", "部门名称应为非空文本,或 {\"name\": …, \"aliases\": […]} (non-empty name)")
             continue
         if not isinstance(aliases, list):
-            check.fail(f"departments[{i}].aliases", "应为列表 (must be a list)")
+            check.fail(f"departments[{i}].aliases", "应为列表")
             aliases = []
         for where, word in [(f"departments[{i}]", name)] + [
                 (f"departments[{i}].aliases[{j}]", a) for j, a in enumerate(aliases)]:
             if not isinstance(word, str) or not word.strip():
-                check.fail(where, "应为非空文本 (non-empty string)")
+                check.fail(where, "应为非空文本")
             elif word in names:
-                check.fail(where, f"部门名称或别名重复 (duplicate): {word}(已属于「{names[word]}」)")
+                check.fail(where, f"部门名称或别名重复: {word}(已属于「{names[word]}」)")
             else:
                 names[word] = name
     return names
@@ -198,14 +198,14 @@ def _check_programmes(check: _Checker, data: dict) -> set[int]:
     for i, prog in enumerate(check.items(data, "programmes")):
         where = f"programmes[{i}]"
         if not isinstance(prog, dict):
-            check.fail(where, "应为对象 (must be an object)")
+            check.fail(where, "应为对象")
             continue
         number = check.integer(prog, "number", where, low=1, high=99)
         check.text(prog, "name", where, max_length=200)
         check.text(prog, "goal", where, required=False)
         check.text(prog, "strategy", where, required=False)
         if number in numbers:
-            check.fail(f"{where}.number", f"工程序号重复 (duplicate): {number}")
+            check.fail(f"{where}.number", f"工程序号重复: {number}")
         numbers.add(number)
     return numbers
 
@@ -215,27 +215,27 @@ def _check_items(check: _Checker, data: dict, years: range, departments: dict[st
     for i, item in enumerate(check.items(data, "action_items")):
         where = f"action_items[{i}]"
         if not isinstance(item, dict):
-            check.fail(where, "应为对象 (must be an object)")
+            check.fail(where, "应为对象")
             continue
         year = item.get("year")
         if year not in years:
-            check.fail(f"{where}.year", f"年度 {year!r} 不在方案年限内 (outside the plan's years)")
+            check.fail(f"{where}.year", f"年度 {year!r} 不在方案年限内")
         programme = item.get("programme")
         if programme not in numbers:
-            check.fail(f"{where}.programme", f"未知工程序号 (unknown programme): {programme!r}")
+            check.fail(f"{where}.programme", f"未知工程序号: {programme!r}")
         check.integer(item, "order", where, low=1, high=999)
         check.text(item, "text", where)
         key = (year, programme, item.get("order"))
         if key in seen:
-            check.fail(where, f"条目重复 (duplicate year/programme/order): {key}")
+            check.fail(where, f"条目重复: {key}")
         seen.add(key)
         depts = item.get("departments")
         if not isinstance(depts, list) or not depts:
-            check.fail(f"{where}.departments", "至少一个责任部门 (at least one department)")
+            check.fail(f"{where}.departments", "至少一个责任部门")
             continue
         for j, name in enumerate(depts):
             if name not in departments:
-                check.fail(f"{where}.departments[{j}]", f"未知部门「{name}」(not in departments)")
+                check.fail(f"{where}.departments[{j}]", f"未知部门「{name}」")
 
 
 def _check_targets(check: _Checker, data: dict, years: range) -> None:
@@ -243,7 +243,7 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
     for i, target in enumerate(check.items(data, "targets")):
         where = f"targets[{i}]"
         if not isinstance(target, dict):
-            check.fail(where, "应为对象 (must be an object)")
+            check.fail(where, "应为对象")
             continue
         problems_before = len(check.problems)
         measure = check.text(target, "measure", where, max_length=64)
@@ -254,18 +254,18 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
         check.text(target, "source_text", where)
         check.text(target, "number_text", where, required=False, max_length=20)
         if target.get("year") not in years:
-            check.fail(f"{where}.year", f"年度 {target.get('year')!r} 不在方案年限内 (outside the plan's years)")
+            check.fail(f"{where}.year", f"年度 {target.get('year')!r} 不在方案年限内")
         comparator = target.get("comparator")
         if comparator not in comparators:
             check.fail(f"{where}.comparator", f"应为 {'/'.join(sorted(comparators))} 之一, 实际为 {comparator!r}")
         value, low, high = (check.number(target, k, where) for k in ("value", "low", "high"))
         if comparator == Comparator.RANGE:
             if low is None or high is None:
-                check.fail(where, "区间目标需要 low 和 high (a range needs low and high)")
+                check.fail(where, "区间目标需要下限 low 和上限 high")
             elif low > high:
-                check.fail(f"{where}.low", f"下限 {low} 大于上限 {high} (low above high)")
+                check.fail(f"{where}.low", f"下限 {low} 大于上限 {high}")
         elif comparator in comparators and value is None:
-            check.fail(f"{where}.value", "必填 (required for this comparator)")
+            check.fail(f"{where}.value", "必填")
         if not isinstance(target.get("approximate", False), bool):
             check.fail(f"{where}.approximate", "应为 true/false")
         if len(check.problems) == problems_before:  # the words are compared only with well-formed numbers
@@ -287,8 +287,8 @@ def _check_words(check: _Checker, target: dict, where: str) -> None:
         check.fail(f"{where}.number_text", f"「{words}」未出现在原文「{text}」中 {about}")
         return
     if said != comparator:
-        check.fail(f"{where}.comparator", f"原文「{text}」表示 {Comparator(said).label}({said}),"
-                                          f"文件写的是 {Comparator(comparator).label}({comparator}) {about}")
+        check.fail(f"{where}.comparator", f"原文「{text}」表示 {Comparator(said).label},"
+                                          f"文件写的是 {Comparator(comparator).label} {about}")
     if approximate != target.get("approximate", False):
         check.fail(f"{where}.approximate", f"原文「{text}」{'是' if approximate else '不是'}约数,"
                                            f"文件写的是 approximate={target.get('approximate', False)} {about}")

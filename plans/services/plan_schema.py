@@ -12,17 +12,17 @@ from jsonschema import Draft202012Validator
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "data" / "plan.schema.json"
 
 _WORDS = {
-    "type": "类型不对 (wrong type)",
-    "required": "缺少必填字段 (required field missing)",
-    "additionalProperties": "未知字段 (unknown field)",
-    "enum": "不是允许的取值 (not an allowed value)",
-    "const": "不是允许的取值 (not an allowed value)",
-    "pattern": "格式不对 (wrong format)",
-    "maxLength": "太长 (too long)",
-    "minLength": "不能为空 (must not be empty)",
-    "minimum": "太小 (too small)",
-    "maximum": "太大 (too large)",
-    "minItems": "至少一项 (at least one)",
+    "type": "类型不对",
+    "required": "缺少必填字段",
+    "additionalProperties": "未知字段",
+    "enum": "不是允许的取值",
+    "const": "不是允许的取值",
+    "pattern": "格式不对",
+    "maxLength": "太长",
+    "minLength": "不能为空",
+    "minimum": "太小",
+    "maximum": "太大",
+    "minItems": "至少一项",
     "oneOf": "应为文本或 {\"name\": …, \"aliases\": […]} (a string or a name with aliases)",
 }
 

@@ -48,7 +48,7 @@ def action_item_record_progress(
 def _validate(*, item, by, status, progress, note, files) -> None:
     errors: dict[str, list[str]] = {}
     if status not in ItemStatus.values:
-        errors["status"] = [f"未知状态 (unknown status): {status!r}"]
+        errors["status"] = [f"未知状态: {status!r}"]
     elif not _may_set_status(by, item, status):
         errors["status"] = [_("已完成的条目只能由教体局管理员改回其他状态")]
     if not isinstance(progress, int) or isinstance(progress, bool) or not 0 <= progress <= 100:

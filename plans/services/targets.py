@@ -8,9 +8,9 @@ from plans.models import AnnualTarget, TargetSource
 def target_resolve_conflict(*, target: AnnualTarget, source: TargetSource, by) -> AnnualTarget:
     """The bureau decides which of the document's contradictory statements counts."""
     if not is_bureau_admin(by):
-        raise PermissionDenied("只有教体局管理员可以处理目标冲突 (only a bureau admin resolves conflicts)")
+        raise PermissionDenied("只有教体局管理员可以处理目标冲突")
     if source.target_id != target.pk:
-        raise ValidationError({"source": "该出处不属于此目标 (source belongs to another target)"})
+        raise ValidationError({"source": "该出处不属于此目标"})
     with transaction.atomic():
         target.sources.update(chosen=False)
         TargetSource.objects.filter(pk=source.pk).update(chosen=True)
