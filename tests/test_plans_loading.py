@@ -230,8 +230,10 @@ def test_the_shipped_file_is_valid_json_with_every_source_sentence():
     "index, change, place, words",
     [
         # 「新建幼儿园2所」 is at least 2: a file that says = is refused, naming the target and its source.
-        (60, {"comparator": "eq"}, "targets[60].comparator", ["new_kindergartens 2021", "2021年行动计划表", "表示 ≥,文件写的是 ="]),
-        (93, {"comparator": "lt"}, "targets[93].comparator", ["myopia_new_incidence 2022", "控制在5%以下", "表示 ≤,文件写的是 <"]),
+        (60, {"comparator": "eq"}, "targets[60].comparator",
+         ["new_kindergartens 2021", "2021年行动计划表", "表示 ≥,文件写的是 ="]),
+        (93, {"comparator": "lt"}, "targets[93].comparator",
+         ["myopia_new_incidence 2022", "控制在5%以下", "表示 ≤,文件写的是 <"]),
         (19, {"comparator": "gte"}, "targets[19].comparator", ["超过99.9%", "表示 >,文件写的是 ≥"]),
         (86, {"approximate": True}, "targets[86].approximate", ["ppp_schools 2022"]),
         (0, {"value": 96}, "targets[0].value", ["未出现", "2020年,学前三年教育毛入园率达到95%以上"]),
