@@ -17,7 +17,7 @@ DURATION=${DURATION:-30s}
 PORT=${PORT:-8077}
 DB=edugov_dashbench
 PY=.venv/bin/python
-export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" SECRET_KEY=bench-only DEBUG=false
+export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(60))") DEBUG=false
 export ALLOWED_HOSTS=127.0.0.1,localhost DB_CONN_MAX_AGE=60
 unset REDIS_URL
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk"; exit 1; }

@@ -7,6 +7,7 @@ per value. Imports the same file twice to show the row count does not change. Go
 """
 import argparse
 import os
+import secrets
 import sys
 import time
 from decimal import Decimal
@@ -21,7 +22,7 @@ def setup_django():
     if "DATABASE_URL" not in os.environ:
         Path(SCRATCH).unlink(missing_ok=True)
         os.environ["DATABASE_URL"] = f"sqlite:///{SCRATCH}"
-    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))  # DEBUG off: a real-length key
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edugov.settings")
     import django
 

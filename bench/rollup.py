@@ -28,6 +28,7 @@ Goals: default size < 3 s, ≤ 5× floor, ≥ 50× naive; province size < 60 s, 
 import argparse
 import os
 import resource
+import secrets
 import sys
 import time
 from contextlib import contextmanager
@@ -92,7 +93,7 @@ def drop_database(server: str, name: str):
 
 def setup_django(server: str, name: str):
     os.environ["DATABASE_URL"] = f"{server}/{name}"
-    os.environ.setdefault("SECRET_KEY", "bench-only")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(60))  # DEBUG off: a real-length key
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "edugov.settings")
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django

@@ -49,6 +49,10 @@ class Formula:
         exact = isinstance(values, dict) and any(isinstance(v, Decimal) for v in values.values())
         return _walk(self.tree, values, exact)
 
+    def evaluate_exact(self, values: Mapping):
+        """Value of the formula with its constants as Decimals: for Decimals, or arrays of them."""
+        return _walk(self.tree, values, True)
+
 
 def parse(text: str, known_codes: Iterable[str] | None = None) -> Formula:
     text = (text or "").strip()

@@ -1,11 +1,24 @@
-"""A small, hand-written rollup result for the dashboards: reports only read stored rows, so the
-fixture writes them directly. Two towns, two schools, one indicator measured against a plan target."""
+"""A small, hand-written rollup result for the dashboards: the stored rows (district, towns) are written
+directly; a school's value is read from its approved figures, so those are written as approved submissions.
+Two towns, two schools, one indicator measured against a plan target."""
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
-from indicators.models import Indicator, IndicatorValue, TargetGapNote, TargetLink
+from indicators.models import (
+    DataElement,
+    DataSet,
+    DataSetElement,
+    Indicator,
+    IndicatorValue,
+    ReportingPeriod,
+    Submission,
+    SubmissionStatus,
+    SubmissionValue,
+    TargetGapNote,
+    TargetLink,
+)
 from plans.models import ActionItem, AnnualTarget, Department, ItemStatus, Plan, Programme
 
 AS_OF = timezone.make_aware(datetime.datetime(2022, 3, 1, 9, 30))
@@ -18,14 +31,31 @@ def value_row(indicator, year, level, key, label, value, reported=2, expected=2,
         schools_expected=expected, schools_reported=reported, computed_at=AS_OF)
 
 
+def approved_figures(school, year, **figures):
+    """The school's approved submission of ``year`` with these figures (code → number), in a yearly data set
+    holding every code used; what school values are computed from when read."""
+    dataset, _ = DataSet.objects.get_or_create(code="fixture", defaults={
+        "name_zh": "测试年报", "name_en": "Fixture", "period_type": "yearly"})
+    period, _ = ReportingPeriod.objects.get_or_create(dataset=dataset, year=year, semester=None, defaults={
+        "opens_on": datetime.date(year, 3, 1), "deadline": datetime.date(year, 6, 30)})
+    submission = Submission.objects.create(period=period, school=school, status=SubmissionStatus.APPROVED,
+                                           approved_at=AS_OF)
+    for code, number in figures.items():
+        element, _ = DataElement.objects.get_or_create(code=code, defaults={"name_zh": code, "name_en": code})
+        DataSetElement.objects.get_or_create(dataset=dataset, element=element,
+                                             defaults={"order": DataSetElement.objects.count()})
+        SubmissionValue.objects.create(submission=submission, element=element, value=Decimal(str(number)))
+    return submission
+
+
 def build(cast, *, by=None):
     """cast: the conftest cast (its schools and towns are reused)."""
     plan = Plan.objects.create(key="demo-plan", title="测试实施方案", start_year=2019, end_year=2021)
     programme = Programme.objects.create(plan=plan, number=1, name="学前教育普及普惠工程")
     coverage = Indicator.objects.create(code="puhui", name_zh="普惠性幼儿园覆盖率", name_en="Public-benefit coverage",
                                         numerator="A*100", denominator="B", unit="%", decimals=1)
-    myopia = Indicator.objects.create(code="myopia", name_zh="新发近视率", name_en="New myopia", numerator="A*100",
-                                      denominator="B", unit="%", decimals=1, direction="lower")
+    myopia = Indicator.objects.create(code="myopia", name_zh="新发近视率", name_en="New myopia", numerator="M*100",
+                                      denominator="N", unit="%", decimals=1, direction="lower")
     for year, goal in [(2019, 80), (2020, 83), (2021, 86)]:
         AnnualTarget.objects.create(plan=plan, measure="puhui", name="普惠性幼儿园覆盖率", unit="%", year=year,
                                     comparator="gte", value=goal)
@@ -43,8 +73,8 @@ def build(cast, *, by=None):
         value_row(coverage, year, "district", "district", "全区", district)
         value_row(coverage, year, "town", cast.town_a.code, cast.town_a.name, town_a, 1, 1)
         value_row(coverage, year, "town", cast.town_b.code, cast.town_b.name, town_b, 1, 1)
-        value_row(coverage, year, "school", a.code, a.name, town_a, 1, 1)
-        value_row(coverage, year, "school", b.code, b.name, town_b, 1, 1)
+        approved_figures(a, year, A=town_a, B=100)  # each school is its town's only one
+        approved_figures(b, year, A=town_b, B=100)
     value_row(myopia, 2021, "district", "district", "全区", 6.5)
     target_2021 = AnnualTarget.objects.get(plan=plan, measure="puhui", year=2021)
     if by is not None:
@@ -58,4 +88,4 @@ def build(cast, *, by=None):
     return plan, coverage, myopia
 
 
-__all__ = ["build", "value_row", "Department"]
+__all__ = ["approved_figures", "build", "value_row", "Department"]

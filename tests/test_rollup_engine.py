@@ -1,11 +1,12 @@
 """The rollup's arithmetic on a small fixture whose every figure is computed by hand below."""
-import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
 
 from indicators.formula import parse
-from indicators.rollup.engine import IndicatorSpec, compute
+from indicators.rollup.engine import IndicatorSpec, compute, to_scaled
+from indicators.rollup.school_values import own_values
 
 SCHOOLS = pd.DataFrame(
     [
@@ -40,22 +41,38 @@ def result():
 
 
 def value(result, indicator, level, key):
-    return result.loc[(indicator, level, key), "value"]
+    """The stored value (a Decimal to six places) as a float, None for no value."""
+    found = result.loc[(indicator, level, key), "value"]
+    return None if found is None else float(found)
 
 
-def test_school_values(result):
-    assert value(result, "share", "school", "A") == pytest.approx(90)
-    assert value(result, "share", "school", "B") == pytest.approx(50)
-    assert value(result, "share", "school", "C") == pytest.approx(100)
+def own(code: str) -> dict:
+    """A school's figures as the loader gives them: code → integer of 1/10,000, reported ones only."""
+    row = VALUES.loc[SCHOOLS.set_index("code").loc[code, "id"]] if code != "E" else pd.Series(dtype=float)
+    return {c: to_scaled(v) for c, v in row.items() if not pd.isna(v)}
 
 
-def test_zero_denominator_is_no_value_not_zero(result):
-    assert math.isnan(value(result, "share", "school", "D"))
+def school_value(spec, code):
+    _, _, values, reported = own_values(spec, sorted(spec.codes), [own(code)])
+    return values[0], int(reported[0])
 
 
-def test_school_that_reported_nothing_has_no_value_but_is_expected(result):
-    row = result.loc[("share", "school", "E")]
-    assert math.isnan(row["value"]) and (row["schools_expected"], row["schools_reported"]) == (1, 0)
+def test_school_values_are_the_schools_own_figures_through_the_formula():
+    assert school_value(SHARE, "A") == (Decimal("90.000000"), 1)
+    assert school_value(SHARE, "B") == (Decimal("50.000000"), 1)
+    assert school_value(SHARE, "C") == (Decimal("100.000000"), 1)
+
+
+def test_zero_denominator_is_no_value_not_zero():
+    assert school_value(SHARE, "D") == (None, 1)
+
+
+def test_school_that_reported_nothing_has_no_value_but_is_expected():
+    assert school_value(SHARE, "E") == (None, 0)
+
+
+def test_schools_are_not_stored(result):
+    assert "school" not in set(result.index.get_level_values("level"))
 
 
 def test_town_is_a_ratio_of_sums_not_an_average_of_ratios(result):
@@ -83,16 +100,40 @@ def test_count_indicator_is_a_count(result):
 
 def test_district_only_denominator_gives_a_district_value_only(result):
     assert value(result, "enrol", "district", "district") == pytest.approx(60)
-    assert math.isnan(value(result, "enrol", "town", "t2"))
+    assert value(result, "enrol", "town", "t2") is None
 
 
-def test_district_only_figure_has_no_school_rows(result):
+def test_district_only_figure_has_only_a_district_row(result):
     assert value(result, "groups", "district", "district") == 4
-    assert ("groups", "school", "A") not in result.index
+    assert set(result.loc["groups"].index.get_level_values("level")) == {"district"}
 
 
 def test_missing_district_denominator_is_no_value():
     frame = compute(values=VALUES, schools=SCHOOLS, district_values={}, district_codes={"pop"},
                     indicators=[ENROL], labels={})
     row = frame[(frame.level == "district")].iloc[0]
-    assert math.isnan(row["value"]) and row["numerator"] == pytest.approx(12000)
+    assert row["value"] is None and row["numerator"] == pytest.approx(12000)
+
+
+def test_cross_breakdowns_town_by_type_and_ownership_by_type(result):
+    # t2 primary: only D (0 of 0 teachers: no value) and E (nothing reported) → no value; t2 junior: C alone
+    assert value(result, "share", "town_type", "t2/junior") == pytest.approx(100)
+    assert value(result, "share", "town_type", "t1/primary") == pytest.approx(60)
+    assert result.loc[("share", "town_type", "t2/primary"), "schools_expected"] == 2
+    assert value(result, "share", "ownership_type", "public/primary") == pytest.approx(90)  # A 9/10 + D 0/0
+    assert result.loc[("share", "town_type", "t1/primary"), "unit_label"] == "一街道·primary"
+    # each cross level adds up to its parent: the sums of t1/primary + t2/primary + t2/junior = the district's
+    sums = [result.loc[("share", "town_type", k), "sums"] for k in ("t1/primary", "t2/primary", "t2/junior")]
+    district = result.loc[("share", "district", "district"), "sums"]
+    assert {c: sum(s[c] for s in sums) for c in district} == district
+
+
+def test_large_money_sums_keep_every_digit():
+    # 3 × 123456789012.3456 as floats would lose the last digits; the exact sums keep them
+    schools = SCHOOLS.iloc[:3].assign(school_type="primary")
+    money = pd.DataFrame({"yuan": [Decimal("123456789012.3456")] * 3}, index=pd.Index([1, 2, 3], name="school_id"))
+    total = IndicatorSpec("total", parse("yuan"), None, ("primary",))
+    frame = compute(values=money, schools=schools, district_values={}, district_codes=set(), indicators=[total],
+                    labels={})
+    row = frame[frame.level == "district"].iloc[0]
+    assert row["value"] == Decimal("370370367037.036800")

@@ -4,7 +4,6 @@ equal a full recomputation from the approved data — whatever runs overlap, wha
 The races (two runs at once, an approval committing while a run starts) need two real connections and
 run on PostgreSQL (CI's first pass); the rest run on both backends."""
 import datetime
-import math
 import threading
 from unittest import mock
 
@@ -27,7 +26,7 @@ def _recomputed() -> dict:
     for year in load.years_with_periods():
         frame = rollup_service.rollup_compute(year=year)
         for row in frame.itertuples(index=False):
-            if not (isinstance(row.value, float) and math.isnan(row.value)):
+            if row.value is not None:
                 out[(row.indicator, year, row.level, row.unit_key)] = round(float(row.value), 6)
     return out
 

@@ -3,9 +3,19 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
-from indicators.models import Indicator, IndicatorValue, RollupRun, RunStatus, TargetLink, TargetStatus
+from indicators.models import (
+    Indicator,
+    IndicatorValue,
+    RollupDelta,
+    RollupRun,
+    RunStatus,
+    TargetLink,
+    TargetStatus,
+)
+from indicators.rollup.school_values import school_values
 from indicators.services import rollup as rollup_service
 from indicators.services import submissions as service
 from plans.models import AnnualTarget, Plan
@@ -45,7 +55,9 @@ def test_rollup_writes_every_level_and_the_target_status(cast, setting):
     value = IndicatorValue.objects.get(indicator=indicator, year=2022, level="district")
     assert value.value == Decimal("75.000000")  # (90 + 210) / (100 + 300), not the mean of 90% and 70%
     assert (value.schools_expected, value.schools_reported) == (2, 2)
-    assert IndicatorValue.objects.get(level="school", unit_key=cast.school_a.code).value == Decimal(90)
+    assert not IndicatorValue.objects.filter(level="school").exists()  # a school's value is read, not stored
+    [own] = school_values(indicators=[indicator], years=[2022], schools=[cast.school_a])
+    assert (own["value"], own["schools_reported"]) == (Decimal(90), 1)
     assert IndicatorValue.objects.get(level="town", unit_key=cast.town_b.code).value == Decimal(70)
     status = TargetStatus.objects.get(target=target)
     assert (status.actual, status.status) == (Decimal("75.000000"), "not_met")
@@ -63,16 +75,26 @@ def test_rerunning_gives_identical_rows(cast, setting):
     assert TargetStatus.objects.get(target=target).status == "close"  # 79 is within 2 points of ≥ 80
 
 
-def test_several_approvals_schedule_one_rollup(cast, setting, django_capture_on_commit_callbacks):
+def test_approvals_join_one_incremental_run_queued_at_once(cast, setting, django_capture_on_commit_callbacks):
     period, _, _ = setting
     with mock.patch("indicators.tasks.rollup.rollup_period.apply_async") as enqueue:
         with django_capture_on_commit_callbacks(execute=True):
             _approve(cast, period, cast.school_a, cast.reporter_a, kids="100", puhui="90")
             _approve(cast, period, cast.school_b, cast.reporter_b, kids="100", puhui="90")
-            rollup_service.rollup_schedule(year=2022, trigger="approval")
     assert enqueue.call_count == 1
     run = RollupRun.objects.get()
-    assert enqueue.call_args.args[0] == (run.pk,) and run.status == RunStatus.SCHEDULED
+    assert enqueue.call_args.args[0] == (run.pk,) and enqueue.call_args.kwargs["countdown"] == 0
+    assert run.status == RunStatus.SCHEDULED and run.incremental
+    assert RollupDelta.objects.filter(year=2022).count() == 2  # one change per approval, waiting to be applied
+
+
+def test_several_full_schedules_make_one_debounced_run(cast, setting, django_capture_on_commit_callbacks):
+    with mock.patch("indicators.tasks.rollup.rollup_period.apply_async") as enqueue:
+        with django_capture_on_commit_callbacks(execute=True):
+            rollup_service.rollup_schedule(year=2022, trigger="manual")
+            rollup_service.rollup_schedule(year=2022, trigger="manual")
+    assert enqueue.call_count == 1 and enqueue.call_args.kwargs["countdown"] == settings.ROLLUP_DEBOUNCE_SECONDS
+    assert not RollupRun.objects.get().incremental
 
 
 def test_a_failed_run_records_its_error_and_keeps_previous_results(cast, setting):
@@ -105,21 +127,30 @@ def _api(user):
     return api
 
 
+ALL_LEVELS = {"district", "town", "school_type", "ownership", "area", "language", "town_type", "ownership_type"}
+
+
 @pytest.mark.parametrize(
-    "member, levels",
-    [("reviewer", {"district", "school", "town", "school_type", "ownership", "area", "language"}),
-     ("leader", {"district", "school", "town", "school_type", "ownership", "area", "language"}),
-     ("reporter_a", {"district", "school"}), ("staff_edu", {"district"})],
+    "member, levels, schools",
+    [("reviewer", ALL_LEVELS, "AB"), ("leader", ALL_LEVELS, "AB"), ("reporter_a", {"district"}, "A"),
+     ("staff_edu", {"district"}, "")],
 )
-def test_api_values_follow_roles(cast, setting, member, levels):
+def test_api_values_follow_roles(cast, setting, member, levels, schools):
     period, _, _ = setting
     _approve(cast, period, cast.school_a, cast.reporter_a, kids="100", puhui="90")
     _approve(cast, period, cast.school_b, cast.reporter_b, kids="100", puhui="90")
     rollup_service.rollup_run_all(year=2022)
-    rows = _api(getattr(cast, member)).get("/api/indicator-values/", {"year": 2022, "page_size": 500}).json()["results"]
+    api = _api(getattr(cast, member))
+    rows = api.get("/api/indicator-values/", {"year": 2022, "page_size": 500}).json()["results"]
     assert {r["level"] for r in rows} == levels
-    if member == "reporter_a":
-        assert {r["unit_key"] for r in rows if r["level"] == "school"} == {cast.school_a.code}
+    own = api.get("/api/school-values/", {"year": 2022, "page_size": 500}).json()["results"]
+    expected = {getattr(cast, f"school_{letter.lower()}").code for letter in schools}
+    assert {r["unit_key"] for r in own} == expected and {r["value"] for r in own} <= {"90.000000"}
+
+
+def test_api_school_values_need_a_year(cast):
+    answer = _api(cast.reviewer).get("/api/school-values/")
+    assert answer.status_code == 400 and "year" in answer.json()
 
 
 def test_api_outsider_is_refused(cast):

@@ -20,6 +20,7 @@ from indicators.models.rollup import (
     IndicatorValue,
     Level,
     LinkMatch,
+    RollupDelta,
     RollupRun,
     RunStatus,
     TargetGapNote,
@@ -33,6 +34,6 @@ __all__ = [
     "DataElement", "DataSet", "DataSetElement", "PeriodType", "ReminderLog", "ReportingPeriod", "Submission",
     "SubmissionStatus", "SubmissionTransition", "SubmissionValue", "ValidationRule", "ValueChange",
     "ValueType", "District", "EducationGroup", "KindergartenGrade", "Ownership", "School", "SchoolType",
-    "Town", "Direction", "Indicator", "IndicatorValue", "Level", "RollupRun", "RunStatus",
+    "Town", "Direction", "Indicator", "IndicatorValue", "Level", "RollupDelta", "RollupRun", "RunStatus",
     "TargetGapNote", "TargetLink", "TargetStatus", "TargetStatusValue", "TargetScope", "LinkMatch",
 ]

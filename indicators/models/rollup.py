@@ -47,6 +47,8 @@ class Level(models.TextChoices):
     OWNERSHIP = "ownership", _("公办/民办")
     AREA = "area", _("城区/农村")
     LANGUAGE = "language", _("蒙语授课/其他")
+    TOWN_TYPE = "town_type", _("镇街×学校类型")
+    OWNERSHIP_TYPE = "ownership_type", _("公办民办×学校类型")
 
 
 class RunStatus(models.TextChoices):
@@ -69,6 +71,10 @@ class RollupRun(models.Model):
     rows_written = models.PositiveIntegerField(_("写入行数 rows"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("尝试次数 attempts"), default=0)
     error = models.TextField(_("错误 error"), blank=True)
+    # An incremental run applies the pending approvals' changes (RollupDelta) to the stored sums; a full run
+    # recomputes everything and counts the rows it found different from a state with nothing pending (drift).
+    incremental = models.BooleanField(_("增量 incremental"), default=False)
+    drift_rows = models.PositiveIntegerField(_("偏差行数 drift"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("汇总运行 rollup run")
@@ -89,6 +95,9 @@ class IndicatorValue(models.Model):
     schools_reported = models.PositiveIntegerField(_("已审核学校数 reported"))
     run = models.ForeignKey(RollupRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     computed_at = models.DateTimeField(_("计算时间 computed"))
+    # The exact sums behind numerator and denominator, per school element code, in integers of 1/10,000:
+    # what an approval's change is added to (indicators.rollup.incremental).
+    sums = models.JSONField(_("分项合计 sums"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("指标值 indicator value")
@@ -97,6 +106,23 @@ class IndicatorValue(models.Model):
             models.UniqueConstraint(fields=["indicator", "year", "level", "unit_key"], name="indicator_value_unique")
         ]
         indexes = [models.Index(fields=["year", "level", "indicator"])]
+
+
+class RollupDelta(models.Model):
+    """The change one approval or reopening made to a school's approved figures of a year (new − old, per
+    element code, integers of 1/10,000), written in the same transaction. Pending deltas are what the stored
+    sums do not yet contain: the incremental run derives the school's counted figures as current − pending,
+    applies the difference and deletes them; a full run deletes those it has seen."""
+
+    year = models.PositiveSmallIntegerField()
+    school = models.ForeignKey("indicators.School", on_delete=models.CASCADE, related_name="+")
+    figures = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("待汇总变更 pending rollup change")
+        verbose_name_plural = _("待汇总变更 pending rollup changes")
+        indexes = [models.Index(fields=["year", "school"])]
 
 
 class TargetScope(models.TextChoices):

@@ -1,10 +1,11 @@
 """Read what the rollup needs. The heavy part is one SQL GROUP BY: only per-school sums leave
 the database, never the raw value rows."""
 import io
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 
 from indicators.formula import parse
 from indicators.models import (
@@ -16,24 +17,27 @@ from indicators.models import (
     SchoolType,
     SubmissionStatus,
 )
-from indicators.rollup.engine import IndicatorSpec
+from indicators.rollup.engine import Figures, IndicatorSpec, fit_int64
 
-# Per school and element, the approved figures of the year. For a per-semester data set only the
-# latest approved semester counts, so two semesters are never added up.
+# Per school and element, the approved figures of the year as exact integers of 1/10,000 (a figure has four
+# decimals). For a per-semester data set only the latest approved semester counts, so two semesters are never
+# added up. {scaled} is the vendor's exact integer sum; {where} narrows to some schools.
 _SCHOOL_SUMS = """
-SELECT s.school_id, e.code, SUM(v.value)
+SELECT p.year, s.school_id, e.code, {scaled}
 FROM indicators_submissionvalue v
 JOIN indicators_submission s ON s.id = v.submission_id
 JOIN indicators_reportingperiod p ON p.id = s.period_id
 JOIN indicators_dataelement e ON e.id = v.element_id
-WHERE p.year = %(year)s AND s.status = %(approved)s AND s.school_id IS NOT NULL AND v.value IS NOT NULL
+WHERE p.year IN ({years}) AND s.status = %s AND s.school_id IS NOT NULL AND v.value IS NOT NULL {where}
   AND (p.semester IS NULL OR p.semester = (
         SELECT MAX(p2.semester) FROM indicators_submission s2
         JOIN indicators_reportingperiod p2 ON p2.id = s2.period_id
         WHERE s2.school_id = s.school_id AND p2.dataset_id = p.dataset_id AND p2.year = p.year
-          AND s2.status = %(approved)s))
-GROUP BY s.school_id, e.code
+          AND s2.status = %s))
+GROUP BY p.year, s.school_id, e.code
 """
+_SCALED = {"postgresql": "SUM(v.value * 10000)",  # numeric: exact at any size
+           "sqlite": "SUM(CAST(ROUND(v.value * 10000) AS INTEGER))"}
 
 _DISTRICT_SUMS = """
 SELECT e.code, SUM(v.value)
@@ -46,11 +50,11 @@ GROUP BY e.code
 """
 
 
-# The same sums on PostgreSQL, by element id and as float8 (numeric → float8 goes through the decimal
-# text and strtod, so it is the very float that float(Decimal) gives), streamed as binary COPY rows
-# of fixed width that numpy reads without a Python object per figure.
+# The same sums on PostgreSQL for a whole year, by element id and as int8 integers of 1/10,000 (exact; a sum
+# past int8 raises and the exact numeric path above takes over), streamed as binary COPY rows of fixed width
+# that numpy reads without a Python object per figure.
 _SCHOOL_SUMS_PG = """
-SELECT s.school_id::int8, v.element_id::int8, SUM(v.value)::float8
+SELECT s.school_id::int8, v.element_id::int8, (SUM(v.value) * 10000)::int8
 FROM indicators_submissionvalue v
 JOIN indicators_submission s ON s.id = v.submission_id
 JOIN indicators_reportingperiod p ON p.id = s.period_id
@@ -64,27 +68,57 @@ GROUP BY s.school_id, v.element_id
 """
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _COPY_ROW = np.dtype([("fields", ">i2"), ("school_size", ">i4"), ("school", ">i8"), ("element_size", ">i4"),
-                      ("element", ">i8"), ("value_size", ">i4"), ("value", ">f8")])
+                      ("element", ">i8"), ("value_size", ">i4"), ("value", ">i8")])
 
 
-def school_sums(year: int) -> pd.DataFrame:
-    """One row per school (index school_id), one column per element code, NaN where nothing was approved."""
-    if connection.vendor == "postgresql":
-        return _school_sums_postgresql(year)
+def school_figures_of(*, years, school_ids=None) -> dict[tuple[int, int], dict[str, int]]:
+    """(year, school id) → {code: figure as an integer of 1/10,000}: the approved figures of some schools (or
+    all), exactly as the full rollup reads them. Used for school values on read and the incremental path."""
+    years = [int(y) for y in years]
+    if not years or (school_ids is not None and not school_ids):
+        return {}
+    params: list = [*years, SubmissionStatus.APPROVED]
+    where = ""
+    if school_ids is not None:
+        ids = [int(i) for i in school_ids]
+        where = f"AND s.school_id IN ({', '.join(['%s'] * len(ids))})"
+        params += ids
+    params.append(SubmissionStatus.APPROVED)
+    sql = _SCHOOL_SUMS.format(scaled=_SCALED.get(connection.vendor, _SCALED["postgresql"]),
+                              years=", ".join(["%s"] * len(years)), where=where)
+    out: dict[tuple[int, int], dict[str, int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(_SCHOOL_SUMS, {"year": year, "approved": SubmissionStatus.APPROVED})
-        rows = cursor.fetchall()
-    long = pd.DataFrame(rows, columns=["school_id", "code", "value"])
-    if long.empty:
-        return pd.DataFrame(index=pd.Index([], name="school_id"))
-    long["value"] = long["value"].astype(float)
-    return long.pivot(index="school_id", columns="code", values="value")
+        cursor.execute(sql, params)
+        for year, school_id, code, scaled in cursor.fetchall():
+            out.setdefault((int(year), int(school_id)), {})[code] = int(scaled)
+    return out
 
 
-def _school_sums_postgresql(year: int) -> pd.DataFrame:
+def school_sums(year: int) -> Figures:
+    """Every school's approved figures of the year."""
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic():
+                return _school_sums_postgresql(year)
+        except DataError:  # a school's sum past int8 (9.2 × 10^14 at four decimals): the exact numeric path
+            pass
+    by_school = {school: figures for (_, school), figures in school_figures_of(years=[year]).items()}
+    codes = sorted({code for figures in by_school.values() for code in figures})
+    column = {code: j for j, code in enumerate(codes)}
+    school_ids = np.array(sorted(by_school), dtype=np.int64)
+    scaled = np.zeros((len(school_ids), len(codes)), dtype=object)
+    present = np.zeros((len(school_ids), len(codes)), dtype=bool)
+    for i, school in enumerate(school_ids.tolist()):
+        for code, amount in by_school[school].items():
+            scaled[i, column[code]] = amount
+            present[i, column[code]] = True
+    return Figures(school_ids, codes, fit_int64(scaled), present)
+
+
+def _school_sums_postgresql(year: int) -> Figures:
     params = {"year": year, "approved": SubmissionStatus.APPROVED}
     buffer = io.BytesIO()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         # JIT compiling costs more than it saves on this one-off query; the setting is put back after.
         cursor.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
         jit = cursor.fetchone()[0]
@@ -103,24 +137,30 @@ def _school_sums_postgresql(year: int) -> pd.DataFrame:
                       and (rows["element_size"] == 8).all() and (rows["value_size"] == 8).all()):
         raise ValueError("unexpected COPY row")  # a NULL would show as size -1; none can (value IS NOT NULL)
     if not count:
-        return pd.DataFrame(index=pd.Index([], name="school_id"))
+        return Figures.empty()
     school_ids, school_at = np.unique(rows["school"].astype(np.int64), return_inverse=True)
     element_ids, element_at = np.unique(rows["element"].astype(np.int64), return_inverse=True)
     code_of = dict(DataElement.objects.filter(id__in=element_ids.tolist()).values_list("id", "code"))
     codes = [code_of[i] for i in element_ids.tolist()]
-    order = sorted(range(len(codes)), key=codes.__getitem__)  # columns sorted by code, as pivot() does
-    column_of = np.empty(len(order), dtype=np.intp)
-    column_of[order] = np.arange(len(order))
-    grid = np.full((len(school_ids), len(codes)), np.nan)
-    grid[school_at, column_of[element_at]] = rows["value"].astype(np.float64)
-    return pd.DataFrame(grid, index=pd.Index(school_ids, name="school_id"),
-                        columns=pd.Index([codes[i] for i in order], name="code"))
+    scaled = np.zeros((len(school_ids), len(codes)), dtype=np.int64)
+    present = np.zeros((len(school_ids), len(codes)), dtype=bool)
+    scaled[school_at, element_at] = rows["value"].astype(np.int64)
+    present[school_at, element_at] = True
+    largest = int(np.abs(scaled).max(initial=0))
+    if largest * max(len(school_ids), 1) >= 2**62:  # the sum over every school could overflow int64
+        scaled = scaled.astype(object)
+    return Figures(school_ids, codes, scaled, present)
 
 
-def district_sums(year: int) -> dict[str, float]:
+def district_sums(year: int) -> dict[str, Decimal]:
     with connection.cursor() as cursor:
         cursor.execute(_DISTRICT_SUMS, {"year": year, "approved": SubmissionStatus.APPROVED})
-        return {code: float(total) for code, total in cursor.fetchall()}
+        return {code: _exact(total) for code, total in cursor.fetchall()}
+
+
+def _exact(number) -> Decimal:
+    return number if isinstance(number, Decimal) else Decimal(repr(number)) if isinstance(number, float) \
+        else Decimal(number)
 
 
 def district_codes() -> set[str]:

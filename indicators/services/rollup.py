@@ -19,10 +19,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from indicators.models import IndicatorValue, RollupRun, RunStatus, TargetStatus
-from indicators.rollup import engine, load, store
+from indicators.models import IndicatorValue, RollupDelta, RollupRun, RunStatus, TargetStatus
+from indicators.rollup import engine, incremental, load, store
 
 log = logging.getLogger(__name__)
 _LOCK_KEY = 0x6564_7567  # "edug": the one advisory lock all rollups share
@@ -71,27 +72,68 @@ def _start(run: RollupRun) -> bool:
 
 def rollup_run(*, run: RollupRun) -> RollupRun:
     """Compute and store the run's year (or every year) in one transaction; the run row records start, end,
-    duration, rows and any error. Years that no longer have reporting periods lose their stored values."""
+    duration, rows and any error. Years that no longer have reporting periods lose their stored values.
+    An incremental run applies the pending approvals of its year instead (a full run of the year when the
+    stored rows cannot take them)."""
     if not _start(run):
         run.refresh_from_db()
         return run
     started = time.monotonic()
+    drift = None
     try:
         with _exclusive_snapshot():
             known = load.years_with_periods()
             years = ([run.year] if run.year in known else []) if run.year else known
-            rows = sum(store.store_year(year=y, results=rollup_compute(year=y), run=run) for y in years)
+            if run.incremental and years:
+                rows = _apply_incremental(year=years[0], run=run)
+            else:
+                rows, drift = 0, 0
+                for year in years:
+                    # a year already stored with no change pending must come out the same: else it drifted
+                    checked = (IndicatorValue.objects.filter(year=year).exists()
+                               and not RollupDelta.objects.filter(year=year).exists())
+                    counts: dict = {}
+                    rows += store.store_year(year=year, results=rollup_compute(year=year), run=run, counts=counts)
+                    RollupDelta.objects.filter(year=year).delete()  # the snapshot's deltas: now counted
+                    if checked:
+                        drift += counts["values"]
+                if drift:
+                    log.warning("rollup run %s repaired %s stored rows that differed from a full recomputation",
+                                run.pk, drift)
             _forget_years(only=run.year, keep=known)
     except Exception as exc:
         RollupRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, finished_at=timezone.now(),
                                                    error=f"{type(exc).__name__}: {exc}"[:5000])
         raise
     RollupRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.SUCCEEDED, finished_at=timezone.now(), rows_written=rows,
+        status=RunStatus.SUCCEEDED, finished_at=timezone.now(), rows_written=rows, drift_rows=drift,
         duration_ms=int((time.monotonic() - started) * 1000),
     )
     run.refresh_from_db()
     return run
+
+
+def _apply_incremental(*, year: int, run: RollupRun) -> int:
+    """Add the pending approvals' changes to the stored sums of their units; fall back to a full run of the
+    year when a changed school's unit has no stored row (a new or moved school)."""
+    specs, district_codes = load.indicator_specs(), load.district_codes()
+    try:
+        rows, applied = incremental.apply_pending(year=year, specs=specs, district_codes=district_codes,
+                                                  district_values=load.district_sums(year), labels=None)
+    except incremental.NeedsFullRun as exc:
+        log.info("rollup run %s: incremental update of %s needs a full run (%s)", run.pk, year, exc)
+        written = store.store_year(year=year, results=rollup_compute(year=year), run=run)
+        RollupDelta.objects.filter(year=year).delete()
+        return written
+    if not applied:
+        return 0
+    now = timezone.now()
+    with transaction.atomic():
+        only = Q(indicator_id__in={k[0] for k in rows}, unit_key__in={k[2] for k in rows})
+        written = store.store_rows(year=year, rows=rows, run=run, now=now, only=only) if rows else 0
+        written += store.store_target_statuses(year=year, run=run, now=now)
+        RollupDelta.objects.filter(pk__in=applied).delete()
+    return written
 
 
 def _forget_years(*, only: int | None, keep: list[int]) -> None:
@@ -104,9 +146,30 @@ def _forget_years(*, only: int | None, keep: list[int]) -> None:
     statuses.delete()
 
 
-def rollup_schedule(*, year: int, trigger: str) -> None:
-    """Schedule a rollup of ``year`` once the caller's transaction commits (at once outside one)."""
+def rollup_schedule(*, year: int | None, trigger: str) -> None:
+    """Schedule a full rollup of ``year`` (None: every year) once the caller's transaction commits."""
     transaction.on_commit(lambda: _schedule_after_commit(year=year, trigger=trigger))
+
+
+def rollup_figures_before(submission) -> dict[str, int] | None:
+    """Call in the transaction that changes a school submission's approval, before the change: locks the
+    school (its changes are recorded one after another) and returns its approved figures of the year."""
+    if submission.school_id is None:
+        return None
+    incremental.lock_school(submission.school_id)
+    return incremental.figures_of(year=submission.period.year, school_id=submission.school_id)
+
+
+def rollup_submission_changed(*, submission, before: dict[str, int] | None, trigger: str) -> None:
+    """Call after the change, in the same transaction. A school's change is recorded as a delta and applied
+    incrementally at once (within a second); the district's own figures reach every unit, so they cause a
+    full run of the year (debounced)."""
+    year = submission.period.year
+    if submission.school_id is None or before is None:
+        rollup_schedule(year=year, trigger=trigger)
+        return
+    if incremental.record_change(year=year, school_id=submission.school_id, before=before):
+        transaction.on_commit(lambda: _schedule_after_commit(year=year, trigger=trigger, incremental_run=True))
 
 
 def _stale_before():
@@ -114,16 +177,20 @@ def _stale_before():
     return timezone.now() - timedelta(seconds=grace)
 
 
-def _schedule_after_commit(*, year: int, trigger: str) -> RollupRun:
-    """Join a run that is still waiting (it will read after this approval committed), else queue a new one
-    after the debounce window. A waiting run older than its window is stuck (never queued): not joined."""
+def _schedule_after_commit(*, year: int | None, trigger: str, incremental_run: bool = False) -> RollupRun:
+    """Join a run that is still waiting (it will read after this approval committed), else queue a new one:
+    a full run after the debounce window, an incremental one at once. A waiting run older than its window is
+    stuck (never queued): not joined. An incremental change joins a waiting full run of its year too."""
     with transaction.atomic():
-        waiting = (RollupRun.objects.select_for_update().filter(
-            year=year, status=RunStatus.SCHEDULED, scheduled_at__gte=_stale_before()).order_by("id").first())
+        waiting = RollupRun.objects.select_for_update().filter(
+            year=year, status=RunStatus.SCHEDULED, scheduled_at__gte=_stale_before())
+        if not incremental_run:
+            waiting = waiting.filter(incremental=False)
+        waiting = waiting.order_by("id").first()
         if waiting is not None:
             return waiting
-        run = RollupRun.objects.create(year=year, trigger=trigger)
-    _enqueue(run, countdown=settings.ROLLUP_DEBOUNCE_SECONDS)
+        run = RollupRun.objects.create(year=year, trigger=trigger, incremental=incremental_run)
+    _enqueue(run, countdown=0 if incremental_run else settings.ROLLUP_DEBOUNCE_SECONDS)
     return run
 
 

@@ -23,7 +23,7 @@ from indicators.models import (
     ValueChange,
 )
 from indicators.selectors.collection import dataset_elements, previous_values, submission_values
-from indicators.services.rollup import rollup_schedule
+from indicators.services.rollup import rollup_figures_before, rollup_submission_changed
 from indicators.validation import ERROR, Problem, check_bounds, check_plausibility, check_rules, parse_value
 
 STALE = gettext_lazy("该填报已被他人修改,请刷新后重试")
@@ -189,14 +189,17 @@ def submission_review(*, submission: Submission, by, approve: bool, reason: str 
         target = _next_status(submission, by, approve)
         if not approve and not reason.strip():
             raise ValidationError({"reason": [_("退回时请填写原因")]})
+        approving = target == SubmissionStatus.APPROVED
+        before = rollup_figures_before(submission) if approving else None
         _transition(submission, target, by, reason.strip())
-        if target == SubmissionStatus.APPROVED:
+        if approving:
             submission.approved_at = timezone.now()
-            rollup_schedule(year=submission.period.year, trigger="approval")
         if target == SubmissionStatus.RETURNED:
             submission.return_reason = reason.strip()
         submission.version += 1
         submission.save()
+        if approving:
+            rollup_submission_changed(submission=submission, before=before, trigger="approval")
     return submission
 
 
@@ -228,11 +231,12 @@ def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
         submission = _lock(submission)
         if submission.status != SubmissionStatus.APPROVED:
             raise ValidationError({"__all__": [_("只有已审核通过的填报可以重新打开")]})
+        before = rollup_figures_before(submission)
         _transition(submission, SubmissionStatus.RETURNED, by, reason.strip())
         submission.return_reason, submission.approved_at = reason.strip(), None
         submission.version += 1
         submission.save()
-        rollup_schedule(year=submission.period.year, trigger="reopen")
+        rollup_submission_changed(submission=submission, before=before, trigger="reopen")
     return submission
 
 

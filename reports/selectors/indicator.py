@@ -3,7 +3,8 @@ values and the schools below target. School-level rows are read only for viewers
 import statistics
 
 from indicators.formula import parse
-from indicators.models import Indicator, IndicatorValue, TargetLink
+from indicators.models import Indicator, IndicatorValue, School, TargetLink
+from indicators.rollup.school_values import school_values
 from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget, Plan
 from reports.selectors.outlook import outlook, trend_forecast
@@ -52,12 +53,13 @@ def _met_fast(target):
 def _school_part(indicator, year, target, link, school_codes) -> dict:
     """School rows, their spread and — only for a target that applies to every school (its scope) — the
     schools below it: 「市级示范园32所」 is not a goal for one kindergarten."""
-    rows = IndicatorValue.objects.filter(indicator=indicator, year=year, level="school")
+    units = School.objects.filter(active=True)
     if school_codes is not None:
-        rows = rows.filter(unit_key__in=school_codes)
+        units = units.filter(code__in=school_codes)
+    rows = sorted(school_values(indicators=[indicator], years=[year], schools=units), key=lambda r: r["unit_key"])
     scale = _scale(indicator)
-    schools = [_row(r, scale) for r in rows.order_by("unit_key").values(*FIELDS)] if school_codes is not None else []
-    values = list(rows.filter(value__isnull=False).values_list("unit_key", "unit_label", "value"))
+    schools = [_row(r, scale) for r in rows] if school_codes is not None else []
+    values = [(r["unit_key"], r["unit_label"], r["value"]) for r in rows if r["value"] is not None]
     judged = target is not None and link is not None and link.scope == "school"
     below = []
     if judged:
@@ -131,10 +133,10 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
 
 def school_history(*, school_code: str, years) -> list[dict]:
     """Every indicator value of one school over the years, indicator by indicator."""
-    rows = IndicatorValue.objects.filter(level="school", unit_key=school_code, year__in=years).select_related(
-        "indicator").order_by("indicator__code", "year")
+    rows = school_values(indicators=Indicator.objects.order_by("code"), years=years,
+                         schools=School.objects.filter(code=school_code, active=True))
     table: dict = {}
     for row in rows:
-        entry = table.setdefault(row.indicator.code, {"indicator": row.indicator, "values": {}})
-        entry["values"][row.year] = _num(row.value)
+        entry = table.setdefault(row["indicator"].code, {"indicator": row["indicator"], "values": {}})
+        entry["values"][row["year"]] = _num(row["value"])
     return [{"indicator": e["indicator"], "values": [e["values"].get(y) for y in years]} for e in table.values()]

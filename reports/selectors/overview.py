@@ -5,7 +5,8 @@ from collections import defaultdict
 from django.db.models import Count, Max, Q
 
 from indicators import forecast
-from indicators.models import IndicatorValue, TargetLink
+from indicators.models import Indicator, IndicatorValue, School, TargetLink
+from indicators.rollup.school_values import school_values
 from indicators.verdicts import INCOMPLETE, judge_with_link, margin_of
 from plans.models import ActionItem, AnnualTarget, ItemStatus, Plan
 from reports.selectors.outlook import outlook, trend_forecast
@@ -35,10 +36,15 @@ def display_decimals(target: AnnualTarget, actual, decimals: int) -> int:
 
 def _values_by_indicator(indicator_ids, years, unit) -> dict:
     level, key = unit
-    rows = IndicatorValue.objects.filter(indicator_id__in=indicator_ids, year__in=years, level=level, unit_key=key)
-    fields = ("indicator_id", "year", "value", "schools_expected", "schools_reported", "computed_at", "unit_label")
+    if level == "school":  # a school's values are its own figures, computed when read
+        found = school_values(indicators=Indicator.objects.filter(id__in=indicator_ids), years=years,
+                              schools=School.objects.filter(code=key, active=True))
+    else:
+        found = IndicatorValue.objects.filter(indicator_id__in=indicator_ids, year__in=years, level=level,
+                                              unit_key=key).values(
+            "indicator_id", "year", "value", "schools_expected", "schools_reported", "computed_at", "unit_label")
     out = defaultdict(dict)
-    for row in rows.values(*fields):
+    for row in found:
         out[row["indicator_id"]][row["year"]] = row
     return out
 
@@ -64,7 +70,7 @@ def _card(target, link, row, history=None) -> dict:
         "programme": target_programme(target), "indicator": indicator.code, "indicator_name": indicator.name_zh,
         "indicator_name_en": indicator.name_en, "unit": indicator.unit,
         "decimals": display_decimals(target, actual, indicator.decimals), "direction": indicator.direction,
-        "goal": target_goal(target), "actual": _num(actual), **fields,
+        "goal": target_goal(target), "actual": _num(actual), "kind": target.kind, **fields,
         "computed_at": row["computed_at"].isoformat() if row else None,
         "gap_note": note.text if note else "",
     }

@@ -9,12 +9,12 @@ from django.utils.translation import gettext as _
 
 from indicators.models import (
     Indicator,
-    IndicatorValue,
     Level,
     ReportingPeriod,
     School,
     TargetScope,
 )
+from indicators.rollup.school_values import school_values
 from indicators.selectors.collection import PROGRESS_LABELS, period_completeness
 from reports import figures
 from reports.access import (
@@ -100,8 +100,7 @@ def _indicator_context(user, filters, item) -> dict:
          if data.get("spread") and not item.is_partial_sum else None),
     )
     mine = own_school(user)
-    own = (IndicatorValue.objects.filter(indicator=item, year=filters.year, level="school", unit_key=mine.code)
-           .first() if mine else None)
+    own = next(iter(school_values(indicators=[item], years=[filters.year], schools=[mine])), None) if mine else None
     return {"data": data, "filters": filters, "charts": charts, "own_school": mine, "own_value": own,
             "lists_allowed": codes != set(), "levels": dict(Level.choices), "scopes": dict(TargetScope.choices)}
 
