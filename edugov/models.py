@@ -49,3 +49,38 @@ class Profile(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.get_role_display()}"
+
+
+class NoticeKind(models.TextChoices):
+    RETURNED = "returned", _("填报被退回")
+    REMINDER = "reminder", _("催报")
+    APPROVED = "approved", _("审核通过")
+    OVERDUE = "overdue", _("逾期未完成")
+
+
+class Notice(models.Model):
+    """A site notice (站内通知) to one user: always delivered, whatever e-mail or SMS is configured."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices",
+                                  verbose_name=_("收件人 recipient"))
+    kind = models.CharField(_("类别 kind"), max_length=16, choices=NoticeKind.choices)
+    title = models.CharField(_("标题 title"), max_length=200)
+    body = models.TextField(_("内容 body"), blank=True)
+    url = models.CharField(_("链接 link"), max_length=300, blank=True)  # a path on this site
+    sender = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="+", verbose_name=_("发送人 sender"))
+    # Set for notices that must go out once only (an overdue item), empty otherwise.
+    key = models.CharField(_("去重键 key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("时间 created"), auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("已读时间 read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("站内通知 notice")
+        verbose_name_plural = _("站内通知 notices")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_unread")]
+        constraints = [models.UniqueConstraint(fields=["recipient", "key"], condition=~models.Q(key=""),
+                                               name="notice_once_per_key")]
+
+    def __str__(self):
+        return f"{self.recipient} · {self.title}"

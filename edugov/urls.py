@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from edugov import views
+from edugov import views, views_notices
 from edugov.accounts import PasswordChangeView
 
 urlpatterns = [
@@ -20,6 +20,9 @@ urlpatterns = [
     path("api/", include("indicators.api_urls")),
     path("api/", include("reports.api_urls")),
     path("api/token/", views.obtain_token, name="api-token"),
+    path("notices/", views_notices.notice_list, name="notices"),
+    path("notices/<int:pk>/", views_notices.notice_open, name="notice_open"),
+    path("notices/read/", views_notices.notice_read_all, name="notices_read_all"),
     # The schema maps every endpoint: signed-in users only (SPECTACULAR_SETTINGS["SERVE_PERMISSIONS"]); the
     # docs page sends a visitor to log in. The split view serves Swagger UI's start-up script as a file,
     # which the Content Security Policy allows (an inline one it would not).

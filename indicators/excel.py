@@ -17,15 +17,17 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 
 import openpyxl
 from django.conf import settings
 from django.core import signing
 from django.utils.translation import gettext as _
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from edugov.xlsx import text_safe
 
@@ -67,6 +69,20 @@ class WorkbookRefused(Exception):
 class TemplateColumn:
     code: str
     label: str  # Chinese name with unit, shown in row 2
+    # What the cell accepts, for Excel's own data validation and the 「填报说明」 sheet; empty: anything.
+    kind: str = ""  # "boolean", "integer", "decimal" or "money" (ValueType values)
+    minimum: Decimal | None = None
+    maximum: Decimal | None = None
+    name: str = ""  # the item's name without its unit
+    unit: str = ""
+    help: str = ""  # the item's 口径
+
+
+GUIDE_SHEET = "填报说明"
+PREVIOUS_PREFIX = "prev."  # row-1 code of a read-only column of last year's approved figure (codes are slugs)
+_WHITE = PatternFill("solid", fgColor="FFFFFF")
+_GREY = PatternFill("solid", fgColor="DDDDDD")
+_PALE = PatternFill("solid", fgColor="F2F2F2")
 
 
 def signature(dataset_code: str, period_id: int, codes: list[str]) -> str:
@@ -74,17 +90,33 @@ def signature(dataset_code: str, period_id: int, codes: list[str]) -> str:
 
 
 def template_write(*, dataset_code: str, period_id: int, title: str, columns: list[TemplateColumn],
-                   rows: list[list]) -> bytes:
-    """A workbook: one sheet named by the data set code, codes in row 1, labels in row 2, then ``rows``."""
+                   rows: list[list], previous: list[list] | None = None, previous_label: str = "",
+                   notes: list[str] = (), guide_previous: list | None = None) -> bytes:
+    """A workbook for people to fill in.
+
+    Sheet 1 (named by the data set code): codes in row 1 (hidden: people need not see them, the reader
+    does), labels in row 2, then one row per school (``rows``: code, name, this year's figures). With
+    ``previous`` (one list of last year's approved figures per row), a grey read-only block of the same
+    items follows the input columns, headed ``previous_label``. The sheet is protected (no password: it
+    guards against slips, the signature guards against tampering) except the input cells, which carry
+    Excel's data validation (是/否 list, whole or decimal numbers within the item's bounds).
+    Sheet 2, 「填报说明」: ``notes``, then each item's unit, how to fill it and its 口径 (with last year's
+    figure when the file is for one school: ``guide_previous``)."""
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = dataset_code
     codes = [*FIXED_COLUMNS, *(c.code for c in columns)]
+    labels = ["学校代码", "学校名称", *(c.label for c in columns)]
+    if previous is not None:
+        codes += [PREVIOUS_PREFIX + c.code for c in columns]
+        labels += [f"{previous_label}\n{c.label}" for c in columns]
     ws.append(text_safe(ws, codes))
-    ws.append(text_safe(ws, ["学校代码", "学校名称", *(c.label for c in columns)]))
-    for row in rows:
-        ws.append(text_safe(ws, row))
-    _style(ws, len(codes))
+    ws.append(text_safe(ws, labels))
+    for index, row in enumerate(rows):
+        ws.append(text_safe(ws, [*row, *(previous[index] if previous is not None else [])]))
+    _style(ws, len(codes), len(columns), len(rows))
+    _validate(ws, columns, len(rows))
+    _guide(wb, title, columns, notes, guide_previous, previous_label)
     values = (dataset_code, str(period_id), signature(dataset_code, period_id, codes))
     for name, value in zip(_PROPS, values, strict=True):
         wb.custom_doc_props.append(StringProperty(name=name, value=value))
@@ -94,16 +126,118 @@ def template_write(*, dataset_code: str, period_id: int, title: str, columns: li
     return out.getvalue()
 
 
-def _style(ws, width: int):
-    grey = PatternFill("solid", fgColor="DDDDDD")
+def _style(ws, width: int, inputs: int, count: int):
     for cell in ws[1]:
-        cell.font, cell.fill = Font(color="888888", size=9), grey
+        cell.font, cell.fill = Font(color="888888", size=9), _GREY
+    ws.row_dimensions[1].hidden = True
     for cell in ws[2]:
         cell.font, cell.alignment = Font(bold=True), Alignment(wrap_text=True, vertical="top")
+        cell.fill = _GREY
+    ws.row_dimensions[2].height = 48
+    first, last = len(FIXED_COLUMNS) + 1, len(FIXED_COLUMNS) + inputs
+    for row in ws.iter_rows(min_row=HEADER_ROWS + 1, max_row=HEADER_ROWS + count):
+        for cell in row[:len(FIXED_COLUMNS)]:
+            cell.fill = _PALE
+        for cell in row[first - 1:last]:
+            cell.fill, cell.protection = _WHITE, Protection(locked=False)
+        for cell in row[last:width]:
+            cell.fill, cell.font = _PALE, Font(color="555555", italic=True)
     ws.freeze_panes = "C3"
+    ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 28
-    for index in range(3, width + 1):
-        ws.column_dimensions[get_column_letter(index)].width = 16
+    for index in range(first, width + 1):
+        ws.column_dimensions[get_column_letter(index)].width = 16 if index <= last else 14
+    _protect(ws)
+
+
+def _protect(ws):
+    ws.protection.sheet = True
+    # Still allowed under protection: widening columns and rows (long names wrap), nothing else.
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+
+
+_KIND_HINT = {"boolean": "从下拉列表选择「是」或「否」", "integer": "填整数", "decimal": "填数字,可带小数",
+              "money": "填金额(元),最多两位小数"}
+_BIG = Decimal("999999999999")
+
+
+def _validate(ws, columns: list[TemplateColumn], count: int):
+    """One validation per distinct rule, covering every column it applies to: 33 columns of 是/否 and
+    bounded counts need a handful of rules, not 33 (the sheet stays small)."""
+    if not count:
+        return
+    ranges: dict[tuple, list[str]] = {}
+    for index, column in enumerate(columns, start=len(FIXED_COLUMNS) + 1):
+        if column.kind in _KIND_HINT:
+            letter = get_column_letter(index)
+            key = (column.kind, column.minimum, column.maximum, column.unit)
+            ranges.setdefault(key, []).append(f"{letter}{HEADER_ROWS + 1}:{letter}{HEADER_ROWS + count}")
+    for (kind, low, high, unit), cells in ranges.items():
+        rule = _validation_for(TemplateColumn("", "", kind=kind, minimum=low, maximum=high, unit=unit))
+        for cell_range in cells:
+            rule.add(cell_range)
+        ws.add_data_validation(rule)
+
+
+def _validation_for(column: TemplateColumn) -> DataValidation:
+    if column.kind == "boolean":
+        rule = DataValidation(type="list", formula1='"是,否"', allow_blank=True)
+        rule.error = "请从下拉列表选择「是」或「否」"
+    else:
+        low = column.minimum if column.minimum is not None else -_BIG
+        high = column.maximum if column.maximum is not None else _BIG
+        rule = DataValidation(type="whole" if column.kind == "integer" else "decimal", operator="between",
+                              formula1=_number_text(low), formula2=_number_text(high), allow_blank=True)
+        rule.error = _range_text(column)
+    rule.errorTitle, rule.errorStyle, rule.showErrorMessage = "填写有误", "stop", True
+    return rule
+
+
+def _number_text(value: Decimal) -> str:
+    return f"{Decimal(value).normalize():f}"
+
+
+def _range_text(column: TemplateColumn) -> str:
+    what = "应为整数" if column.kind == "integer" else "应为数字"
+    unit = column.unit or ""
+    if column.minimum is not None and column.maximum is not None:
+        return f"{what},范围 {_number_text(column.minimum)}–{_number_text(column.maximum)}{unit}"
+    if column.minimum is not None:
+        return f"{what},不小于 {_number_text(column.minimum)}{unit}"
+    if column.maximum is not None:
+        return f"{what},不大于 {_number_text(column.maximum)}{unit}"
+    return what
+
+
+def _guide(wb, title: str, columns: list[TemplateColumn], notes, guide_previous, previous_label: str):
+    ws = wb.create_sheet(GUIDE_SHEET)
+    ws.append(text_safe(ws, [f"{title} · 填报说明"]))
+    ws["A1"].font = Font(bold=True, size=14)
+    for number, note in enumerate(notes, start=1):
+        ws.append(text_safe(ws, [f"{number}. {note}"]))
+    ws.append([])
+    header = ["序号", "数据项", "单位", "填写方式", "口径(填报说明)"]
+    if guide_previous is not None:
+        header.append(previous_label)
+    ws.append(header)
+    head_row = ws.max_row
+    for cell in ws[head_row]:
+        cell.font, cell.fill = Font(bold=True), _GREY
+    for number, column in enumerate(columns, start=1):
+        how = _KIND_HINT.get(column.kind, "")
+        if column.kind in {"integer", "decimal", "money"}:
+            how = _range_text(column)
+        row = [number, column.name or column.label, column.unit, how, column.help or "—"]
+        if guide_previous is not None:
+            row.append(guide_previous[number - 1])
+        ws.append(text_safe(ws, row))
+    for row in ws.iter_rows(min_row=head_row):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEF", (6, 26, 8, 24, 60, 16), strict=True):
+        ws.column_dimensions[letter].width = width
+    _protect(ws)
 
 
 @dataclass
@@ -203,9 +337,11 @@ def _check_sheets(wb):
     hidden = [ws.title for ws in wb.worksheets if ws.sheet_state != "visible"]
     if hidden:
         raise _refuse(f"文件含有隐藏的工作表「{'、'.join(hidden)}」,请删除后再上传")
-    if len(wb.worksheets) != 1:
+    # The data sheet comes first; the 「填报说明」 sheet we write after it is never read.
+    data_sheets = [ws for ws in wb.worksheets if ws.title != GUIDE_SHEET]
+    if len(data_sheets) != 1 or wb.worksheets[0] is not data_sheets[0]:
         names = "、".join(ws.title for ws in wb.worksheets)
-        raise _refuse(f"文件应只有一个工作表,实际有 {len(wb.worksheets)} 个({names})")
+        raise _refuse(f"文件除「{GUIDE_SHEET}」外应只有一个工作表,实际有 {len(wb.worksheets)} 个({names})")
 
 
 def _check_props(props: dict, header: list[str], title: str) -> tuple[str, int]:

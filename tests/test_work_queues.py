@@ -2,6 +2,7 @@
 its step, oldest first) with 「下一份」 and bulk approval, a school's 撤回, and a department's 「我的任务」."""
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -392,3 +393,97 @@ def test_demo_departments_named_in_the_readme_have_tasks(db):
         department = User.objects.get(username=username).profile.department
         mine = department_tasks(plan=plan, department=department, today=timezone.localdate())
         assert mine["overdue"] or mine["current"], username
+
+
+# ---------------------------------------------------------------- item ↔ target, history, the targets page
+
+
+@pytest.fixture
+def fitness(cast):
+    """Item 196's shape: one 2022 item whose sentence states two targets of the action table, one measured
+    (stored verdict 达标, 92.4%) and one with no indicator; a programme-goal target; another department's item."""
+    from indicators.models import Indicator, TargetStatus
+    from plans.models import AnnualTarget, TargetSource
+
+    plan = Plan.objects.create(key="dsk", title="测试方案", start_year=2019, end_year=2022)
+    health = Programme.objects.create(plan=plan, number=1, name="立德树人工程")
+    build = Programme.objects.create(plan=plan, number=2, name="校园建设工程")
+    item = ActionItem.objects.create(programme=health, year=2022, order=2,
+                                     text="全面提升学生体质健康,合格率达到90%及以上、优良率达到50%及以上。")
+    item.departments.set([cast.education])
+    other = ActionItem.objects.create(programme=build, year=2022, order=1, text="新建幼儿园1所。")
+    other.departments.set([cast.finance])
+    made = {}
+    for measure, name, value, section, text in [
+        ("fitness_pass", "学生体质健康合格率", 90, "2022年行动计划表", "1.合格率达到90%及以上"),
+        ("fitness_good", "学生体质健康优良率", 50, "2022年行动计划表", "优良率达到50%及以上"),
+        ("new_kg", "新建幼儿园", 1, "2022年行动计划表", "1.新建幼儿园1所。"),
+        ("teachers", "名教师", 100, "校园建设工程", "培养名教师100名"),
+    ]:
+        target = AnnualTarget.objects.create(plan=plan, measure=measure, name=name, unit="%", year=2022,
+                                             comparator="gte", value=value)
+        TargetSource.objects.create(target=target, position=1, section=section, text=text, comparator="gte",
+                                    value=value, chosen=True)
+        made[measure] = target
+    indicator = Indicator.objects.create(code="fitness_pass_rate", name_zh="体质健康合格率", name_en="Fitness",
+                                         numerator="a", unit="%")
+    TargetStatus.objects.create(target=made["fitness_pass"], indicator=indicator, actual=Decimal("92.4"),
+                                status="met", schools_expected=80, schools_reported=80,
+                                computed_at=timezone.now())
+    return plan, item, other, made
+
+
+def test_item_links_to_the_targets_it_states_with_their_stored_verdict(client, cast, fitness):
+    plan, item, _, made = fitness
+    client.force_login(cast.staff_edu)
+    html = client.get(reverse("plans:item", args=[item.pk])).content.decode()
+    box = html[html.index('id="item-targets"'):]
+    box = box[:box.index("</section>")]
+    assert f'data-target="{made["fitness_pass"].pk}"' in box and f'data-target="{made["fitness_good"].pk}"' in box
+    assert f'data-target="{made["new_kg"].pk}"' not in box
+    assert "92.4%" in box and "✔ 达标" in box and "已报 80/80 所" in box
+    assert reverse("reports:indicator", args=["fitness_pass_rate"]) in box
+    assert "由行动计划条目跟踪" in box  # 优良率: no indicator measures it
+
+
+def test_target_page_links_back_to_items_and_filters_by_programme_department_and_status(client, cast, fitness):
+    plan, item, other, made = fitness
+    client.force_login(cast.leader)
+    url = reverse("plans:targets") + f"?plan={plan.key}"
+    html = client.get(url).content.decode()
+    row = html[html.index(f'id="target-{made["fitness_pass"].pk}"'):]
+    row = row[:row.index("</tr>")]
+    assert reverse("plans:item", args=[item.pk]) in row and "92.4%" in row and "达标" in row
+    visible = re.sub(r"<[^>]+>", " ", html)
+    assert not re.search(r"fitness_|new_kg|tracked|not_met", visible)  # no English slug is shown
+
+    def shown(query):
+        page = client.get(url + query).content.decode()
+        return {name for name, t in made.items() if f'id="target-{t.pk}"' in page}
+
+    assert shown("&programme=1") == {"fitness_pass", "fitness_good"}
+    assert shown("&programme=2") == {"new_kg", "teachers"}  # an item's target, and the programme goal's
+    assert shown(f"&department={cast.finance.pk}") == {"new_kg"}
+    assert shown("&status=met") == {"fitness_pass"}
+    assert shown("&status=tracked") == {"fitness_good", "new_kg", "teachers"}
+    assert shown("&status=nonsense&programme=x") == set(made)  # bad filters are dropped, never a 500
+
+
+def test_back_dated_progress_joins_the_history_without_overriding_the_current_state(client, cast, fitness):
+    from plans.services.progress import action_item_record_progress
+
+    _, item, _, _ = fitness
+    action_item_record_progress(item=item, by=cast.staff_edu, status=ItemStatus.IN_PROGRESS, progress=60,
+                                note="六月进展", on_date=datetime.date(2022, 6, 30))
+    late = action_item_record_progress(item=item, by=cast.staff_edu, status=ItemStatus.IN_PROGRESS, progress=30,
+                                       note="补录三月进展", on_date=datetime.date(2022, 3, 31))
+    item.refresh_from_db()
+    assert (item.status, item.progress) == (ItemStatus.IN_PROGRESS, 60)  # June still holds
+    assert (late.old_status, late.old_progress) == (ItemStatus.NOT_STARTED, 0)  # as of March
+    client.force_login(cast.staff_edu)
+    html = client.get(reverse("plans:item", args=[item.pk])).content.decode()
+    assert html.index("六月进展") < html.index("补录三月进展")
+    action_item_record_progress(item=item, by=cast.staff_edu, status=ItemStatus.IN_PROGRESS, progress=80,
+                                note="九月进展", on_date=datetime.date(2022, 9, 30))
+    item.refresh_from_db()
+    assert item.progress == 80

@@ -5,6 +5,7 @@
 values as they are, so a half-filled template never wipes figures.
 """
 import csv
+import datetime
 import io
 import re
 import time
@@ -26,6 +27,7 @@ from indicators.excel import ExcelProblem, TemplateColumn, WorkbookRefused
 from indicators.formula import parse
 from indicators.models import (
     DataElement,
+    District,
     ReportingPeriod,
     School,
     Submission,
@@ -123,14 +125,63 @@ def excel_uploads_clean(*, max_age_hours: float | None = None, now: float | None
 
 
 def excel_template_build(*, period: ReportingPeriod, by) -> bytes:
+    """The template for ``period`` with the schools ``by`` may fill in, their stored figures, and beside
+    them (read-only) their approved figures of the year before."""
     elements = _elements(period)
     schools = list(excel_schools_for(by, period))
     stored = _stored_values(period, [s.id for s in schools])
+    before = _previous_values(period, [s.id for s in schools])
     rows = [[s.code, s.name, *(_cell(stored.get((s.id, e.id)), e) for e in elements)] for s in schools]
+    previous = [[_cell(before.get((s.id, e.id)), e) for e in elements] for s in schools]
+    previous_label = f"{period.year - 1}年已审核数(对照)"
     return excel.template_write(
         dataset_code=period.dataset.code, period_id=period.id, title=str(period),
-        columns=[TemplateColumn(e.code, _label(e)) for e in elements], rows=rows,
+        columns=[_column(e) for e in elements], rows=rows, previous=previous, previous_label=previous_label,
+        notes=_notes(period), guide_previous=previous[0] if len(schools) == 1 else None,
     )
+
+
+def excel_template_filename(*, period: ReportingPeriod, by) -> str:
+    """「2022年幼儿园基本情况年报_东胜区第十幼儿园.xlsx」: what a clerk would call the file. A school's
+    own template is named after the school; the bureau's after the district."""
+    schools = excel_schools_for(by, period)
+    school = schools.first() if role_of(by) == Role.SCHOOL_REPORTER else None
+    district = District.objects.order_by("id").first()
+    who = school.name if school else (district.name if district else "全区")
+    term = f"第{period.semester}学期" if period.semester else ""
+    name = f"{period.year}年{term}{period.dataset.name_zh}_{who}.xlsx"
+    return re.sub(r'[\\/:*?"<>|\r\n\t]', "_", name)
+
+
+def _column(element: DataElement) -> TemplateColumn:
+    return TemplateColumn(element.code, _label(element), kind=element.value_type, minimum=element.min_value,
+                          maximum=element.max_value, name=element.name_zh, unit=element.unit,
+                          help=element.help_text)
+
+
+def _notes(period: ReportingPeriod) -> list[str]:
+    return [
+        f"本文件用于「{period}」,截止日期 {_chinese_day(period.deadline)}。上传时系统从文件中识别报表和填报周期。",
+        "只填写白色单元格;灰色单元格(学校代码、名称、上年已审核数)不能修改。",
+        "「是/否」项从下拉列表选择;数值项只填数字,不要填单位、公式或文字。",
+        "空白单元格表示不修改系统中已保存的数值。",
+        "请不要修改工作表名称,不要增删列。填好后在系统「Excel 批量导入」上传,导入后数据保存为草稿,"
+        "请在填报页面核对并上报。",
+    ]
+
+
+def _chinese_day(day) -> str:
+    day = datetime.date.fromisoformat(day) if isinstance(day, str) else day  # a period not yet reloaded
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _previous_values(period: ReportingPeriod, school_ids) -> dict[tuple[int, int], Decimal | None]:
+    """Approved figures of the same data set a year earlier (the latest period of that year)."""
+    rows = SubmissionValue.objects.filter(
+        submission__period__dataset=period.dataset, submission__period__year=period.year - 1,
+        submission__status=SubmissionStatus.APPROVED, submission__school_id__in=school_ids,
+    ).order_by("submission__period__semester")
+    return {(s, e): v for s, e, v in rows.values_list("submission__school_id", "element_id", "value")}
 
 
 def _label(element: DataElement) -> str:
@@ -167,6 +218,7 @@ class ImportPreview:
     rows: list[ImportRow] = field(default_factory=list)
     problems: list[ExcelProblem] = field(default_factory=list)
     unchanged: int = 0  # rows whose figures are already stored
+    period: ReportingPeriod | None = None  # the period the file was read for
 
     @property
     def ok(self) -> bool:
@@ -177,13 +229,28 @@ class ImportPreview:
         return sum(len(r.values) for r in self.rows)
 
 
-def excel_parse(file, *, period: ReportingPeriod, by) -> ImportPreview:
-    """Read an uploaded template for ``period`` and check every cell; nothing is written."""
+def excel_parse(file, *, period: ReportingPeriod | None = None, by) -> ImportPreview:
+    """Read an uploaded template and check every cell; nothing is written. Without ``period`` the file
+    says which period it is for (its signed properties), and ``by`` must be allowed to import into it."""
     try:
         sheet = excel.workbook_open(_read(file), max_bytes=settings.EXCEL_MAX_BYTES)
-        return _Parser(sheet, period, by).run()
+        if period is None:
+            period = _period_of_file(sheet, by)
+        preview = _Parser(sheet, period, by).run()
     except WorkbookRefused as exc:
-        return ImportPreview(problems=exc.problems)
+        return ImportPreview(problems=exc.problems, period=period)
+    preview.period = period
+    return preview
+
+
+def _period_of_file(sheet: excel.UploadedSheet, by) -> ReportingPeriod:
+    try:
+        return excel_period_for(by, sheet.period_id)
+    except (Http404, PermissionDenied):
+        found = ReportingPeriod.objects.filter(pk=sheet.period_id).select_related("dataset").first()
+        name = f"「{found}」" if found else "这个"
+        raise WorkbookRefused([ExcelProblem("", None, "", "", f"{name}填报周期已关闭,或您无权导入该报表,"
+                                                               "请下载当前开放周期的模板")]) from None
 
 
 def _read(file) -> bytes:
@@ -225,9 +292,10 @@ class _Parser:
 
     def _template_matches(self) -> bool:
         expected = [*excel.FIXED_COLUMNS, *(e.code for e in self.elements)]
+        previous = [excel.PREVIOUS_PREFIX + e.code for e in self.elements]  # read-only, never imported
         if self.sheet.dataset_code != self.period.dataset.code or self.sheet.period_id != self.period.id:
             self.problem(None, None, f"此文件是另一个报表或填报周期的模板,请下载「{self.period}」的模板")
-        elif self.sheet.header != expected:
+        elif self.sheet.header not in (expected, expected + previous):
             self.problem(1, None, "表头与当前报表的数据项不一致(报表已调整),请重新下载模板")
         if self.period.closed:
             self.problem(None, None, "该填报周期已关闭,不能导入")
@@ -309,6 +377,7 @@ class ImportResult:
     submissions_created: int
     values_created: int
     values_updated: int
+    submission_ids: list[int] = field(default_factory=list)  # of the imported rows, in row order
 
 
 class ImportRefused(Exception):
@@ -345,7 +414,7 @@ def submissions_import(*, period: ReportingPeriod, rows: list[ImportRow], by) ->
         # Bumping the version makes any form opened before the import refuse to overwrite it.
         touched = {change[0] for change in audit}
         Submission.objects.filter(pk__in=touched).update(version=F("version") + 1, updated_at=timezone.now())
-    return ImportResult(created, len(fresh), len(changed))
+    return ImportResult(created, len(fresh), len(changed), [submissions[row.school.id].id for row in rows])
 
 
 # The two big writes bypass model instances: building 200,000 of them took most of a 100,000-value import

@@ -23,6 +23,7 @@ from indicators.models import (
     ValueChange,
 )
 from indicators.selectors.collection import dataset_elements, previous_values, submission_values
+from indicators.services.notices import notify_reviewed
 from indicators.services.rollup import rollup_figures_before, rollup_submission_changed
 from indicators.validation import ERROR, Problem, check_bounds, check_plausibility, check_rules, parse_value
 
@@ -200,6 +201,7 @@ def submission_review(*, submission: Submission, by, approve: bool, reason: str 
         submission.save()
         if approving:
             rollup_submission_changed(submission=submission, before=before, trigger="approval")
+        notify_reviewed(submission=submission, by=by)
     return submission
 
 
@@ -236,6 +238,7 @@ def submission_reopen(*, submission: Submission, by, reason: str) -> Submission:
         submission.return_reason, submission.approved_at = reason.strip(), None
         submission.version += 1
         submission.save()
+        notify_reviewed(submission=submission, by=by)
         rollup_submission_changed(submission=submission, before=before, trigger="reopen")
     return submission
 

@@ -1,8 +1,11 @@
 """Collection pages: a school's form, the bureau's review of a period, one submission's detail."""
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,8 +33,10 @@ from indicators.selectors.collection import (
     submission_values,
 )
 from indicators.selectors.queues import bulk_approvable, next_in_queue, review_queue, school_work_queue
+from indicators.services import reminders
 from indicators.services import submissions as service
 from indicators.validation import ERROR, NEEDS_EXPLANATION
+from indicators.views.excel import XLSX
 
 
 @login_required
@@ -44,7 +49,10 @@ def home(request):
         context["queue"] = school_work_queue(school=school, today=timezone.localdate())
         context["history"] = submissions_visible_to(request.user).order_by("-period__year")
     else:
-        periods = ReportingPeriod.objects.select_related("dataset").annotate(n=Count("submissions"))
+        # a town reviewer counts its own town's forms, not the district's
+        mine = Q(submissions__school__town_id=profile_of(request.user).town_id) if role == Role.TOWN_REVIEWER \
+            else Q()
+        periods = ReportingPeriod.objects.select_related("dataset").annotate(n=Count("submissions", filter=mine))
         context["periods"] = periods.order_by("closed", "-year", "dataset__code")
         context["can_fill_district"] = role in REVIEWERS
         if role in REVIEWERS or role == Role.TOWN_REVIEWER:
@@ -130,19 +138,68 @@ def _plain(value):
     return f"{value.normalize():f}"
 
 
+def _period_progress(request, period_id: int):
+    """The period and its progress as this account may see it: a town reviewer's counts are its town's."""
+    period = get_period_for_user(request.user, period_id)
+    role = role_of(request.user)
+    if role == Role.SCHOOL_REPORTER:
+        raise PermissionDenied
+    town_id = profile_of(request.user).town_id if role == Role.TOWN_REVIEWER else None
+    return period, period_completeness(period=period, town_id=town_id), role
+
+
 @login_required
 def review_period(request, period_id: int):
-    period = get_period_for_user(request.user, period_id)
-    if role_of(request.user) == Role.SCHOOL_REPORTER:
-        raise PermissionDenied
+    period, progress, role = _period_progress(request, period_id)
     submissions = submissions_visible_to(request.user).filter(period=period).order_by("school__town__code",
                                                                                        "school__code")
     status = request.GET.get("status")
     if status in SubmissionStatus.values:
         submissions = submissions.filter(status=status)
-    context = {"period": period, "progress": period_completeness(period=period), "submissions": submissions,
-               "status": status, "statuses": SubmissionStatus.choices}
+    can_remind = (role in REVIEWERS or role == Role.TOWN_REVIEWER) and not period.closed \
+        and not period.dataset.is_district_level
+    context = {"period": period, "progress": progress, "submissions": submissions,
+               "status": status, "statuses": SubmissionStatus.choices, "can_remind": can_remind,
+               "email_on": reminders.email_configured(), "town_only": role == Role.TOWN_REVIEWER}
     return render(request, "indicators/review_period.html", context)
+
+
+@login_required
+@require_POST
+def remind(request, period_id: int):
+    """「催报」: remind every school in this account's scope that has not started the form."""
+    period = get_period_for_user(request.user, period_id)
+    result = reminders.reminders_send_now(period=period, by=request.user)
+    if result.reminded:
+        message = ngettext("已向 %(n)d 所未开始填报的学校发送催报(站内通知)",
+                           "已向 %(n)d 所未开始填报的学校发送催报(站内通知)", result.reminded) % {"n": result.reminded}
+        if result.emailed:
+            message += _(",其中 %(n)d 所同时发送了邮件") % {"n": result.emailed}
+        messages.success(request, message)
+    if result.already_today:
+        messages.info(request, _("%(n)d 所学校今天已催报过,未重复发送") % {"n": result.already_today})
+    if not result.reminded and not result.already_today:
+        messages.info(request, _("没有需要催报的学校"))
+    return redirect("indicators:review_period", period_id=period.pk)
+
+
+@login_required
+def late_export(request, period_id: int):
+    """The schools not started and the late ones as an .xlsx, named for filing."""
+    period, progress, _role = _period_progress(request, period_id)
+    if period.dataset.is_district_level:
+        raise Http404  # the bureau's own form: no school is expected to report it
+    seen, rows = set(), []
+    for row in [*progress["not_started"], *progress["late"]]:
+        if row["school_id"] not in seen:
+            seen.add(row["school_id"])
+            rows.append(row)
+    data = reminders.late_schools_workbook(period=period, rows=rows, today=timezone.localdate())
+    response = HttpResponse(data, content_type=XLSX)
+    name = f"{period.year}年{period.dataset.name_zh}_未按时上报学校.xlsx"
+    response["Content-Disposition"] = (f'attachment; filename="late-{period.pk}.xlsx"; '
+                                       f"filename*=UTF-8''{quote(name, safe='')}")
+    return response
 
 
 @login_required

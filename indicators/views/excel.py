@@ -1,6 +1,8 @@
 """Excel pages: template download, upload → preview, confirm → save. Thin: access, one service, render."""
 import uuid
+import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -21,6 +23,7 @@ from indicators.services.imports import (
     excel_period_for,
     excel_periods_for,
     excel_template_build,
+    excel_template_filename,
     excel_upload_dir,
     submissions_import,
 )
@@ -30,18 +33,21 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
-    period = forms.TypedChoiceField(label=gettext_lazy("填报周期"), coerce=int)
+    # No period field: the file says which period it is for (its signed properties), so a select that
+    # defaults to the wrong period cannot send figures there.
     file = forms.FileField(label=gettext_lazy("Excel 文件(.xlsx)"))
 
-    def __init__(self, *args, periods, **kwargs):
+    def __init__(self, *args, periods=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = [(p.id, str(p)) for p in periods]
+        self.periods = list(periods)  # the open periods this account may import into
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
+        if not self.periods:
+            raise forms.ValidationError(_("目前没有可以导入的填报周期"))
         if upload.size > settings.EXCEL_MAX_BYTES:
             raise forms.ValidationError(_("文件过大,最大允许 %(size)d KB") % {"size": settings.EXCEL_MAX_BYTES // 1024})
-        if not upload.name.lower().endswith(".xlsx"):
+        if not upload.name.lower().endswith(".xlsx") or not zipfile.is_zipfile(upload):
             raise forms.ValidationError(_("请上传 .xlsx 格式的 Excel 文件"))
         return upload
 
@@ -61,7 +67,11 @@ def excel_template(request, period_id):
     period = excel_period_for(request.user, period_id)
     data = excel_template_build(period=period, by=request.user)
     response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{period.dataset.code}-{period.year}.xlsx"'
+    name = excel_template_filename(period=period, by=request.user)
+    # RFC 6266/5987: the Chinese name for every current browser, an ASCII one for anything older.
+    fallback = f"{period.dataset.code}-{period.year}.xlsx"
+    response["Content-Disposition"] = (f'attachment; filename="{fallback}"; '
+                                       f"filename*=UTF-8''{quote(name, safe='')}")
     return response
 
 
@@ -72,18 +82,25 @@ def excel_upload(request):
     periods = excel_periods_for(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, periods=periods)
     if request.method == "GET" or not form.is_valid():
-        return render(request, "indicators/excel_upload.html", {"form": form, "periods": periods},
-                      status=400 if request.method == "POST" else 200)
-    period = excel_period_for(request.user, form.cleaned_data["period"])
+        return _upload_page(request, form, periods, status=400 if request.method == "POST" else 200)
     token = uuid.uuid4().hex
     stored = _import_dir() / f"{token}.xlsx"
     with stored.open("wb") as out:
         for chunk in form.cleaned_data["file"].chunks():
             out.write(chunk)
     _forget(request)
-    request.session[_SESSION_KEY] = {"token": token, "period": period.id, "name": form.cleaned_data["file"].name}
-    preview = excel_parse(stored, period=period, by=request.user)
-    return _preview(request, period, preview, form.cleaned_data["file"].name)
+    preview = excel_parse(stored, by=request.user)
+    if preview.period is None:  # refused as a whole (a bomb, not our template, a period this account may not fill)
+        stored.unlink(missing_ok=True)
+        return _upload_page(request, form, periods, problems=preview.problems)
+    request.session[_SESSION_KEY] = {"token": token, "period": preview.period.id,
+                                     "name": form.cleaned_data["file"].name}
+    return _preview(request, preview.period, preview, form.cleaned_data["file"].name)
+
+
+def _upload_page(request, form, periods, *, problems=(), status=200):
+    return render(request, "indicators/excel_upload.html",
+                  {"form": form, "periods": periods, "problems": problems}, status=status)
 
 
 def _preview(request, period, preview, name, status=200):
@@ -122,4 +139,6 @@ def excel_confirm(request):
               "new": result.values_created, "changed": result.values_updated}
     messages.success(request, _("已导入 %(rows)d 所学校的 %(values)d 个数值(新增 %(new)d,修改 %(changed)d),"
                                 "均保存为草稿,请核对后上报") % counts)
-    return redirect("indicators:excel_upload")
+    if len(result.submission_ids) == 1:  # one school: straight to its form, to check and submit
+        return redirect("indicators:submission_form", pk=result.submission_ids[0])
+    return redirect("indicators:review_period", period_id=period.id)
