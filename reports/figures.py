@@ -10,7 +10,7 @@ builder's output with ``go.Figure`` instead."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from reports.formatting import STATUS_COLOURS, fmt_value
+from reports.formatting import STATUS_COLOURS, fmt_value, status_text
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 ACTUAL = "#0b5cad"
@@ -23,11 +23,26 @@ def _layout(title: str, *, unit: str = "", height: int = 360, **extra) -> dict:
         "font": {"family": FONT, "size": 14}, "height": height, "separators": ".,",
         "margin": {"l": 60, "r": 20, "t": 50, "b": 50}, "paper_bgcolor": "#fff", "plot_bgcolor": "#fff",
         "legend": {"orientation": "h", "y": -0.2}, "hovermode": "closest",
+        # counts and shares start at zero: a 2-point change must not look like a doubling
         "yaxis": {"ticksuffix": "%" if unit == "%" else "", "gridcolor": "#e5e9ef", "tickformat": ",",
-                  "automargin": True, "title": {"text": _unit_title(unit)}},
+                  "automargin": True, "title": {"text": _unit_title(unit)}, "rangemode": "tozero"},
     }
     layout.update(extra)
     return layout
+
+
+def is_count(unit: str, decimals: int) -> bool:
+    """所, 个, 名 counted in whole numbers (not a share, not an amount with decimals)."""
+    return unit != "%" and decimals == 0
+
+
+def count_axis(values) -> dict:
+    """Whole-number ticks for a count: no 「2.5所」. Up to 10, every integer; above, Plotly's steps are whole anyway."""
+    top = max([abs(v) for v in values if v is not None] or [0])
+    axis = {"tickformat": ",d", "rangemode": "tozero"}
+    if top <= 10:
+        axis.update(tick0=0, dtick=1)
+    return axis
 
 
 def _unit_title(unit: str) -> str:
@@ -98,20 +113,50 @@ def trend_figure(trend: dict, *, title: str | None = None, height: int = 320) ->
                                 "line": {"width": 2, "color": ACTUAL}},
                         text=labels, textposition="top center", cliponaxis=False,
                         hovertemplate=_hover(unit, decimals))
+    layout = _layout(trend["name"] if title is None else title, unit=unit, height=height,
+                     xaxis={"type": "category", "categoryorder": "array", "categoryarray": years})
+    goals = [v for g in trend["goals"] for v in (g["value"], g["low"], g["high"]) if v is not None]
+    outlook = trend.get("forecast") or {}
+    points = [v for v in [*trend["actual"], *goals, *(outlook.get("high") or [])] if v is not None]
+    if points:  # from zero, with room above the top point for its label (never cut by the legend or the edge)
+        top, low = max(points), min(points)
+        layout["yaxis"]["range"] = [min(0, low * 1.1), top * 1.18 if top > 0 else 1]
+    if is_count(unit, decimals):
+        layout["yaxis"].update(count_axis(points))
     return figure([*_goal_traces(trend["goals"]), *_forecast_traces(trend.get("forecast"), unit, decimals), actual],
-                  _layout(
-        trend["name"] if title is None else title, unit=unit, height=height,
-        xaxis={"type": "category", "categoryorder": "array", "categoryarray": years}))
+                  layout)
+
+
+def separate_labels(figure: dict, trend: dict) -> dict:
+    """Where the actual and the target of a year are both written, the higher one's label goes above its point and
+    the lower one's below, so 「94.3%(暂)」 and 「目标≥100%」 never print over each other."""
+    goals = {int(g["year"]): g["value"] if g["value"] is not None else g["low"] for g in trend["goals"]}
+    actual = {y: v for y, v in zip(trend["years"], trend["actual"], strict=True)}
+    for trace in figure["data"]:
+        if "text" not in trace.get("mode", ""):
+            continue
+        is_goal = trace.get("name") in (_("目标"), _("目标区间"))
+        positions = []
+        for year in trace["x"]:
+            own, other = (goals.get(int(year)), actual.get(int(year))) if is_goal else (
+                actual.get(int(year)), goals.get(int(year)))
+            above = other is None or own is None or own >= other
+            positions.append("top center" if above else "bottom center")
+        trace["textposition"] = positions
+    return figure
 
 
 def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, goal: dict | None,
                      height: int = 380) -> dict:
     """Bars per unit (town, school type…) with the target as a horizontal line."""
     rows = [r for r in rows if r["value"] is not None]
-    # bars carry the status colour (and its word in the hover) only where the target applies to these units
+    # bars carry the status colour — and its symbol and word, never the colour alone — only where the target
+    # applies to these units
     colours = [STATUS_COLOURS[r["status"]] if r.get("status") else ACTUAL for r in rows]
     bars = dict(type="bar", x=[r["label"] for r in rows], y=[r["value"] for r in rows], marker={"color": colours},
-                  text=[fmt_value(r["value"], unit, decimals) for r in rows], textposition="outside", cliponaxis=False,
+                  text=[fmt_value(r["value"], unit, decimals) + (f"<br>{status_text(r['status'])}" if r.get("status")
+                                                                  else "") for r in rows],
+                  textposition="outside", cliponaxis=False,
                   customdata=[f"{r['reported']}/{r['expected']}" for r in rows],
                   hovertemplate="%{x}: %{text} (" + _("覆盖学校") + " %{customdata})<extra></extra>")
     shapes = []
@@ -122,12 +167,21 @@ def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, 
     annotations = [{"xref": "paper", "x": 1, "y": shapes[0]["y0"], "text": _("目标") + " " + goal["display"],
                     "showarrow": False, "yanchor": "bottom", "xanchor": "right", "font": {"color": GOAL}}
                    ] if shapes else []
-    return figure([bars], _layout(title, unit=unit, height=height, shapes=shapes, annotations=annotations,
-                                  xaxis={"tickangle": -45, "automargin": True}))
+    layout = _layout(title, unit=unit, height=height, shapes=shapes, annotations=annotations,
+                     xaxis={"tickangle": -45, "automargin": True})
+    top = max([r["value"] for r in rows] + ([shapes[0]["y0"]] if shapes else []) + [0])
+    # room above the tallest bar for its two-line label, so no label is cut by the plot's top
+    layout["yaxis"]["range"] = [0, top * 1.25 if top > 0 else 1]
+    if is_count(unit, decimals):
+        layout["yaxis"].update(count_axis([top]))
+    return figure([bars], layout)
 
 
-def spread_figure(stats: dict, *, title: str, unit: str, goal: dict | None, height: int = 300) -> dict:
-    """A box from precomputed quartiles: five numbers travel, not every school's value."""
+def spread_figure(stats: dict, *, title: str, unit: str, goal: dict | None, height: int = 300) -> dict | None:
+    """A box from precomputed quartiles: five numbers travel, not every school's value. None where the schools
+    do not vary (every school at 100%): a box of zero width says nothing."""
+    if not stats or stats.get("n", 0) < 2 or stats["min"] == stats["max"]:
+        return None
     box = dict(type="box", name=_("学校"), q1=[stats["q1"]], median=[stats["median"]], q3=[stats["q3"]],
                  lowerfence=[stats["min"]], upperfence=[stats["max"]], mean=[stats["mean"]],
                  orientation="h", marker={"color": ACTUAL}, y=[_("学校")])
@@ -186,4 +240,5 @@ def completeness_figure(rows: list[dict], *, label_key: str, title: str) -> dict
               for status, name in COMPLETENESS_PARTS]
     layout = _layout(title, height=380, barmode="stack", xaxis={"tickangle": -30})
     layout["yaxis"]["title"] = {"text": _("学校数(所)")}
+    layout["yaxis"].update(count_axis([sum(r.get(status, 0) for status, _name in COMPLETENESS_PARTS) for r in rows]))
     return figure(traces, layout)

@@ -39,11 +39,11 @@ def trend(trend: dict) -> dict:
                         "font": {"size": SMALL}}
     layout["xaxis"]["title"] = {"text": ""}
     layout["yaxis"]["range"] = _padded_range(trend)
-    return _projector(figure, margin={"l": 110, "r": 60, "t": 60, "b": 60})
+    return _projector(figures.separate_labels(figure, trend), margin={"l": 110, "r": 60, "t": 60, "b": 60})
 
 
 def _padded_range(trend: dict) -> list[float] | None:
-    """Room above the top point for its label and below the lowest goal for the goal's label."""
+    """From zero, with room above the top point for its label."""
     points = [v for v in trend["actual"] if v is not None]
     for goal in trend["goals"]:
         points += [v for v in (goal["value"], goal["low"], goal["high"]) if v is not None]
@@ -51,8 +51,8 @@ def _padded_range(trend: dict) -> list[float] | None:
         return None
     low, high = min(points), max(points)
     pad = max((high - low) * 0.25, abs(high) * 0.05, 1)
-    bottom = 0 if low >= 0 and low - pad < 0 else low - pad
-    return [bottom, high + pad]
+    # counts and shares start at zero (figures._layout): a 2-point change must not look like a doubling
+    return [0 if low >= 0 else low - pad, high + pad]
 
 
 def towns(rows: list[dict], *, unit: str, decimals: int, goal: dict | None) -> dict:

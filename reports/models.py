@@ -29,6 +29,7 @@ class MeetingSnapshot(models.Model):
 class ExportKind(models.TextChoices):
     WORKBOOK = "xlsx", _("Excel 工作簿")
     DECK = "pptx", _("PowerPoint 演示文稿")
+    REPORT = "pdf", _("PDF 报告(A4)")
 
 
 class ExportStatus(models.TextChoices):

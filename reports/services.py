@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Indicator
 from plans.models import Plan
+from reports import naming
 from reports.models import ExportJob, ExportKind, ExportStatus, MeetingSnapshot
 from reports.selectors.indicator import indicator_payload
 from reports.selectors.meeting import meeting_extras
@@ -74,14 +75,14 @@ def export_job_run(*, job: ExportJob) -> ExportJob:
 
 
 def export_download_name(job: ExportJob) -> str:
-    """The name a clerk files it under: 「2022年教育工作推进会.pptx」, 「…实施方案2022年数据.xlsx」 (the stored file
-    keeps an ASCII name)."""
-    stamp = timezone.localtime(job.finished_at or timezone.now()).strftime("%Y%m%d")
+    """The name a clerk files it under (the stored file keeps an ASCII name): 「2022年度教育现代化推进会.pptx」 from
+    the meeting's title, 「东胜区教育现代化实施方案_2022年指标.xlsx」 and 「东胜区教育现代化实施方案2022年度推进情况
+    报告.pdf」 from the plan's title (reports.naming)."""
     if job.kind == ExportKind.DECK and job.snapshot is not None:
-        name = f"{job.snapshot.title}_{stamp}.pptx"
-    else:
-        name = f"{job.plan.title}_{job.year}年数据_{stamp}.xlsx"
-    return name.replace("/", "-").replace("\\", "-")
+        return naming.deck_file_name(meeting=job.snapshot.title)
+    if job.kind == ExportKind.REPORT:
+        return naming.report_file_name(plan_title=job.plan.title, year=job.year)
+    return naming.workbook_file_name(plan_title=job.plan.title, year=job.year)
 
 
 def _build(job: ExportJob) -> tuple[bytes, str]:
@@ -90,6 +91,10 @@ def _build(job: ExportJob) -> tuple[bytes, str]:
         from reports.exports.deck import build_deck
 
         return build_deck(job.snapshot), f"meeting-{job.snapshot_id}-{stamp}.pptx"
+    if job.kind == ExportKind.REPORT:
+        from reports.exports.report_pdf import build_report_pdf
+
+        return build_report_pdf(plan=job.plan, year=job.year), f"{job.plan.key}-{job.year}-{stamp}.pdf"
     from reports.exports.workbook import build_workbook
 
     return build_workbook(plan=job.plan, year=job.year), f"{job.plan.key}-{job.year}-{stamp}.xlsx"

@@ -2,19 +2,23 @@
 under the same headlines — cover, agenda, the targets by programme, the action plan, the problems — with
 native, editable charts and tables. Every run carries an East-Asian font, so Office and WPS render alike.
 Type is 14 pt and up: on a 13.33-inch slide shown at 1920 px, 12 pt is the 24 px floor of meeting mode."""
+from contextlib import contextmanager
 from io import BytesIO
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from pptx import Presentation
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Inches, Pt
+from pptx.util import Inches, Pt, lazyproperty
+from xlsxwriter import Workbook as XlsxWorkbook
 
+from edugov.xlsx import is_risky
 from reports.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, coverage_text, fmt_value, margin_text
 from reports.models import MeetingSnapshot
 from reports.selectors.meeting import snapshot_meeting_payload
@@ -88,8 +92,47 @@ def _number_format(unit: str, decimals: int) -> str:
     return base + ('"%"' if unit == "%" else "")
 
 
+class _TextOnlySheet:
+    """The chart's embedded worksheet, through which every label that looks like a formula (「=…」, 「+…」, 「-…」,
+    「@…」) is written as text with Excel's quote prefix, as edugov.xlsx does for the workbooks: XlsxWriter
+    would store 「=…」 as a live formula, and Excel turns the others into one when the cell is edited."""
+
+    def __init__(self, workbook, worksheet):
+        self._sheet = worksheet
+        self._quoted = workbook.add_format({"quote_prefix": True})
+
+    def write(self, row, col, value, *args):
+        if is_risky(value):
+            return self._sheet.write_string(row, col, value, self._quoted)
+        return self._sheet.write(row, col, value, *args)
+
+    def write_column(self, row, col, values, *args):
+        for offset, value in enumerate(values):
+            self.write(row + offset, col, value, *args)
+
+    def __getattr__(self, name):
+        return getattr(self._sheet, name)
+
+
+class _SafeWorkbookWriter(CategoryWorkbookWriter):
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        workbook = XlsxWorkbook(xlsx_file, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+        yield workbook, _TextOnlySheet(workbook, workbook.add_worksheet())
+        workbook.close()
+
+
+class SafeChartData(CategoryChartData):
+    """Chart data whose embedded workbook holds no formula a label smuggled in."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        return _SafeWorkbookWriter(self)
+
+
 def _chart(slide, kind, categories, series: dict, box, *, unit: str, decimals: int):
-    data = CategoryChartData(number_format=_number_format(unit, decimals))
+    data = SafeChartData(number_format=_number_format(unit, decimals))
     data.categories = [str(c) for c in categories]
     for name, values in series.items():
         data.add_series(name, values)

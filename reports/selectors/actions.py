@@ -6,14 +6,22 @@ them as behind schedule (status DELAYED); 「逾期未完成」 counts items of 
 (ActionItem.is_overdue), whatever their status. An item can be both; the scorecard shows both columns."""
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from plans.models import ActionItem, ItemStatus, Plan
 
 OVERDUE_SHOWN = 100
 
 
-def actions_payload(*, plan: Plan, today) -> dict:
+def action_counts(items, today) -> dict:
+    """Items (each once, whatever its departments), done, overdue and self-reported delayed: one query."""
+    return items.aggregate(total=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)),
+                           overdue_total=Count("id", filter=ActionItem.overdue_q(today)),
+                           delayed_total=Count("id", filter=Q(status=ItemStatus.DELAYED)))
+
+
+def actions_payload(*, plan: Plan, today, with_items: bool = True) -> dict:
+    """with_items=False leaves out the overdue items as model rows (meeting mode reads them as plain data)."""
     items = ActionItem.objects.filter(programme__plan=plan)
     rows = (items.values("departments__id", "departments__name", "year", "status")
             .annotate(n=Count("id")).order_by("departments__id", "year"))
@@ -42,9 +50,8 @@ def actions_payload(*, plan: Plan, today) -> dict:
         scorecards.append(card)
     overdue = items.filter(ActionItem.overdue_q(today))
     overdue_list = list(overdue.select_related("programme").prefetch_related("departments")
-                        .order_by("year", "programme__number", "order")[:OVERDUE_SHOWN])
-    return {"heatmap": heatmap, "scorecards": scorecards, "overdue": overdue_list,
-            "overdue_total": overdue.count(), "delayed_total": items.filter(status=ItemStatus.DELAYED).count()}
+                        .order_by("year", "programme__number", "order")[:OVERDUE_SHOWN]) if with_items else []
+    return {"heatmap": heatmap, "scorecards": scorecards, "overdue": overdue_list, **action_counts(items, today)}
 
 
 def _score(card: dict, counts: dict, year: int, today) -> None:

@@ -4,13 +4,13 @@ Everything here is JSON-ready, so a frozen snapshot carries it and its slides do
 import re
 from collections import Counter, defaultdict
 
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import District, TargetLink
 from plans.models import ActionItem, AnnualTarget, ItemStatus, Plan, Programme, TargetSource
-from reports.selectors.actions import actions_payload
+from reports import naming
+from reports.selectors.actions import OVERDUE_SHOWN, actions_payload
 
 PUNCTUATION = " \t\n。;;,,."
 ENUMERATOR = re.compile(r"^[0-9一二三四五六七八九十]+[.、.]")
@@ -53,6 +53,12 @@ def bureau_name(plan: Plan) -> str:
     return "、".join(plan.issuers or [])
 
 
+def default_meeting_title(plan: Plan, year: int) -> str:
+    """「2022年度教育现代化推进会」, from the plan's own title (reports.naming)."""
+    district = District.objects.order_by("id").values_list("name", flat=True).first() or ""
+    return naming.meeting_title(plan_title=plan.title, place=district, year=year)
+
+
 def town_scope_indicators(plan: Plan, year: int) -> list:
     """Indicators whose target this year applies to towns too: the ones whose town bars carry a verdict."""
     measures = AnnualTarget.objects.filter(plan=plan, year=year).values("measure")
@@ -63,24 +69,35 @@ def town_scope_indicators(plan: Plan, year: int) -> list:
 
 def meeting_actions(*, plan: Plan, today) -> dict:
     """The action plan for the slides: the heatmap, overdue (逾期未完成) counts by department and the items."""
-    data = actions_payload(plan=plan, today=today)
-    totals = ActionItem.objects.filter(programme__plan=plan).aggregate(
-        total=Count("id"), done=Count("id", filter=Q(status=ItemStatus.DONE)))
+    data = actions_payload(plan=plan, today=today, with_items=False)
     departments = sorted(({"department": c["department"], "overdue": c["overdue"], "delayed": c["delayed"],
                            "total": c["total"]} for c in data["scorecards"] if c["overdue"]),
                          key=lambda c: -c["overdue"])
     return {
-        "as_of": today.isoformat(), "total": totals["total"], "done": totals["done"],
+        "as_of": today.isoformat(), "total": data["total"], "done": data["done"],
         "overdue_total": data["overdue_total"], "delayed_total": data["delayed_total"],
-        "heatmap": data["heatmap"], "departments": departments,
-        "overdue": [_item(item) for item in data["overdue"]],
+        "heatmap": data["heatmap"], "departments": departments, "overdue": _overdue_items(plan, today),
     }
 
 
-def _item(item: ActionItem) -> dict:
-    return {"year": item.year, "programme": item.programme.number, "order": item.order, "text": item.text,
-            "status": item.status, "status_label": str(ItemStatus(item.status).label),
-            "departments": [d.name for d in item.departments.all()]}
+def _overdue_items(plan: Plan, today) -> list[dict]:
+    """The overdue items as plain data (departments in their prefetch order, by id): one query, a row per department."""
+    rows = (ActionItem.objects.filter(ActionItem.overdue_q(today), programme__plan=plan)
+            .values("id", "year", "programme__number", "order", "text", "status", "departments__name")
+            .order_by("year", "programme__number", "order", "id", "departments__id"))
+    items: dict[int, dict] = {}
+    for row in rows:
+        item = items.get(row["id"])
+        if item is None:
+            if len(items) == OVERDUE_SHOWN:
+                break
+            item = items[row["id"]] = {
+                "year": row["year"], "programme": row["programme__number"], "order": row["order"],
+                "text": row["text"], "status": row["status"], "status_label": str(ItemStatus(row["status"]).label),
+                "departments": []}
+        if row["departments__name"]:
+            item["departments"].append(row["departments__name"])
+    return list(items.values())
 
 
 def meeting_extras(*, plan: Plan, today) -> dict:

@@ -14,7 +14,7 @@ from indicators.models import Indicator
 from reports import meeting_figures
 from reports.access import get_snapshot_for_user, require_bureau, require_freezer
 from reports.models import MeetingSnapshot
-from reports.selectors.meeting import snapshot_meeting_payload, town_scope_indicators
+from reports.selectors.meeting import default_meeting_title, snapshot_meeting_payload, town_scope_indicators
 from reports.services import snapshot_freeze, snapshot_payload
 from reports.slides import as_of_text, date_text, meeting_slides
 from reports.views.filters import read_filters
@@ -42,6 +42,7 @@ def meetings(request):
         "snapshots": MeetingSnapshot.objects.select_related("plan", "frozen_by")[:100], "filters": filters,
         "indicators": Indicator.objects.order_by("code"), "errors": errors, "posted": request.POST,
         "can_freeze": _can_freeze(request.user),
+        "default_title": default_meeting_title(filters.plan, filters.year),
     }, status=400 if errors else 200)
 
 
@@ -102,5 +103,5 @@ def meeting_live(request):
     filters = read_filters(request, breakdowns=False)
     payload = snapshot_payload(plan=filters.plan, year=filters.year,
                                indicators=town_scope_indicators(filters.plan, filters.year))
-    title = _("%(year)s年度推进会(现场数据)") % {"year": filters.year}
+    title = _("%(title)s(现场数据)") % {"title": default_meeting_title(filters.plan, filters.year)}
     return _render(request, payload=payload, title=title, day=timezone.localdate())
