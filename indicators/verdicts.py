@@ -11,6 +11,10 @@ Rules, in order:
 * a **ratio** over the schools that reported keeps its verdict, flagged provisional with its coverage;
 * met → 达标; within the link's tolerance of the goal → 接近; else 未达标.
 
+Target kinds (plans.TargetKind) need nothing else here, by construction: a ratio 「不低于1:2000」 is stored as
+≤ 2000 on the figure measured (students per teacher), so 1850 is judged like any number; a count or money
+goal is a number. Only a yes/no milestone differs: it is done (1, True) or not, so it has no 接近.
+
 The margin is the actual minus the edge of the goal it is judged against (87.9% against ≥86%: +1.9), so a
 met target shows how far it is over, not ±0.
 """
@@ -35,14 +39,27 @@ class Verdict:
         return asdict(self)
 
 
+def is_provisional(reported: int, expected: int) -> bool:
+    """Some schools have not reported yet: the figure may still change. The one rule for every point, card and
+    forecast."""
+    return 0 < expected and reported < expected
+
+
+def row_is_provisional(row) -> bool:
+    """is_provisional for a stored value row (a dict with schools_reported / schools_expected), None: no."""
+    return bool(row) and is_provisional(row["schools_reported"], row["schools_expected"])
+
+
 def judge(*, target, actual, tolerance=0, reported: int = 0, expected: int = 0, additive: bool = False,
           approximate: bool = False, note: str = "") -> Verdict:
     """``target``: a plans.AnnualTarget (comparator, value, low, high). ``additive``: the indicator is a
     count or sum (no denominator), so missing schools can only add to it."""
-    provisional = expected > 0 and reported < expected
+    provisional = is_provisional(reported, expected)
     if actual is None:
         return Verdict(NO_DATA, None, None, reported, expected, provisional, approximate, note)
-    actual = Decimal(str(actual))
+    actual = Decimal(int(actual) if isinstance(actual, bool) else str(actual))
+    if getattr(target, "kind", None) == "milestone":
+        tolerance = 0  # half done is not done
     met = target.is_met_by(actual)
     if additive and provisional and _could_still_change(target, actual, met):
         status = INCOMPLETE

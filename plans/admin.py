@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from plans.models import (
     ActionItem,
@@ -9,8 +10,10 @@ from plans.models import (
     Evidence,
     Plan,
     Programme,
+    TargetRevision,
     TargetSource,
 )
+from plans.services.targets import plan_set_archived
 
 
 class ProgrammeInline(admin.TabularInline):
@@ -21,8 +24,21 @@ class ProgrammeInline(admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["title", "doc_number", "start_year", "end_year"]
+    list_display = ["title", "doc_number", "start_year", "end_year", "archived"]
+    list_filter = ["archived"]
+    readonly_fields = ["archived"]  # changed only through the actions, i.e. the service
     inlines = [ProgrammeInline]
+    actions = ["archive", "reopen"]
+
+    @admin.action(description=_("归档所选方案(只读,仍可查看)"))
+    def archive(self, request, queryset):
+        for plan in queryset:
+            plan_set_archived(plan=plan, by=request.user, archived=True)
+
+    @admin.action(description=_("恢复所选方案"))
+    def reopen(self, request, queryset):
+        for plan in queryset:
+            plan_set_archived(plan=plan, by=request.user, archived=False)
 
 
 @admin.register(Programme)
@@ -76,9 +92,27 @@ class SourceInline(admin.TabularInline):
     extra = 0
 
 
+class RevisionInline(admin.TabularInline):
+    """Revisions are made on the target's 「修订」 page (target_revise keeps the old goal); here they are read."""
+
+    model = TargetRevision
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "by", "old_comparator", "old_value", "old_low", "old_high", "comparator",
+                                "value", "low", "high", "reason", "document"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AnnualTarget)
 class AnnualTargetAdmin(admin.ModelAdmin):
-    list_display = ["year", "name", "measure", "comparator", "value", "low", "high", "approximate", "conflict"]
-    list_filter = ["year", "conflict", "conflict_resolved"]
+    list_display = ["year", "name", "measure", "kind", "comparator", "value", "low", "high", "baseline",
+                    "approximate", "conflict"]
+    list_filter = ["plan", "year", "kind", "conflict", "conflict_resolved"]
     search_fields = ["name", "measure"]
-    inlines = [SourceInline]
+    inlines = [SourceInline, RevisionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # a loaded target's goal changes on its 「修订」 page, which keeps the old goal, the reason and the document
+        return ["comparator", "value", "low", "high"] if obj is not None else []

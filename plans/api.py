@@ -1,7 +1,7 @@
 """REST API for the plan: the same reads and the same progress service as the pages."""
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from edugov.roles import role_of
 from plans.access import get_item_rw
+from plans.context import plan_for_request
 from plans.models import (
     ActionItem,
     ActionItemUpdate,
@@ -32,7 +33,8 @@ class HasRole(permissions.BasePermission):
 class PlanSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
-        fields = ["id", "key", "title", "doc_number", "issuers", "issued_on", "start_year", "end_year", "overall_goal"]
+        fields = ["id", "key", "title", "doc_number", "issuers", "issued_on", "start_year", "end_year", "overall_goal",
+                  "archived"]
 
 
 class ProgrammeSerializer(serializers.ModelSerializer):
@@ -88,8 +90,8 @@ class TargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AnnualTarget
-        fields = ["id", "plan", "measure", "name", "unit", "year", "comparator", "value", "low", "high", "approximate",
-                  "goal", "conflict", "conflict_resolved", "sources"]
+        fields = ["id", "plan", "measure", "name", "unit", "year", "kind", "comparator", "value", "low", "high",
+                  "approximate", "baseline", "goal", "conflict", "conflict_resolved", "sources"]
 
 
 class ActionItemFilter(django_filters.FilterSet):
@@ -102,17 +104,36 @@ class ActionItemFilter(django_filters.FilterSet):
         fields = ["year", "department", "programme", "status"]
 
 
+class PlanScoped:
+    """Lists show the request's plan only (?plan=<id or key>, else the remembered or default plan,
+    plans.context); a row is still found by its id whatever the plan."""
+
+    plan_field = "plan"
+
+    def get_queryset(self):
+        rows = super().get_queryset()
+        if self.action == "list" and not getattr(self, "swagger_fake_view", False):  # not while drawing the schema
+            rows = rows.filter(**{self.plan_field: plan_for_request(self.request, remember=False)})
+        return rows
+
+
+# documents ?plan= on each scoped list
+_SCOPED = extend_schema_view(list=extend_schema(parameters=[OpenApiParameter(
+    "plan", str, description="实施方案标识或编号;默认为上次选择的方案,否则为年限包含今天的方案")]))
+
+
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Plan.objects.order_by("id")
     serializer_class = PlanSerializer
     permission_classes = [permissions.IsAuthenticated, HasRole]
 
 
-class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+@_SCOPED
+class ProgrammeViewSet(PlanScoped, viewsets.ReadOnlyModelViewSet):
     queryset = Programme.objects.order_by("plan", "number")
     serializer_class = ProgrammeSerializer
     permission_classes = [permissions.IsAuthenticated, HasRole]
-    filterset_fields = ["plan", "number"]
+    filterset_fields = ["number"]
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
@@ -121,13 +142,15 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [permissions.IsAuthenticated, HasRole]
 
 
-class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@_SCOPED
+class ActionItemViewSet(PlanScoped, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     queryset = ActionItem.objects.select_related("programme").prefetch_related("departments").order_by(
         "year", "programme__number", "order"
     )
     serializer_class = ActionItemSerializer
     permission_classes = [permissions.IsAuthenticated, HasRole]
     filterset_class = ActionItemFilter
+    plan_field = "programme__plan"
 
     @extend_schema(request=ProgressSerializer, responses={201: UpdateSerializer})
     @action(detail=True, methods=["post"])
@@ -149,8 +172,9 @@ class ActionItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(UpdateSerializer(updates, many=True).data)
 
 
-class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+@_SCOPED
+class TargetViewSet(PlanScoped, viewsets.ReadOnlyModelViewSet):
     queryset = AnnualTarget.objects.prefetch_related("sources").order_by("year", "measure")
     serializer_class = TargetSerializer
     permission_classes = [permissions.IsAuthenticated, HasRole]
-    filterset_fields = ["plan", "year", "measure", "conflict"]
+    filterset_fields = ["year", "measure", "conflict"]

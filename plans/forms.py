@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from edugov.forms import IsoDateInput
-from plans.models import ItemStatus
+from plans.models import Comparator, ItemStatus
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,3 +38,14 @@ class ItemFilterForm(forms.Form):
     status = forms.ChoiceField(required=False, choices=[("", "")] + list(ItemStatus.choices))
     q = forms.CharField(required=False, max_length=100)
     overdue = forms.BooleanField(required=False)
+
+
+class TargetRevisionForm(forms.Form):
+    """Only shapes the input; target_revise checks the goal, the reason and the document."""
+
+    comparator = forms.ChoiceField(label=_("比较"), choices=Comparator.choices)
+    value = forms.DecimalField(label=_("目标值"), required=False, max_digits=14, decimal_places=4)
+    low = forms.DecimalField(label=_("下限"), required=False, max_digits=14, decimal_places=4)
+    high = forms.DecimalField(label=_("上限"), required=False, max_digits=14, decimal_places=4)
+    reason = forms.CharField(label=_("修订理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    document = forms.CharField(label=_("修订依据文件(文号或标题)"), max_length=200)

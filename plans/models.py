@@ -14,6 +14,8 @@ class Plan(models.Model):
     start_year = models.PositiveSmallIntegerField(_("起始年 start year"))
     end_year = models.PositiveSmallIntegerField(_("结束年 end year"))
     overall_goal = models.TextField(_("总体目标 overall goal"), blank=True)
+    # an archived plan stays readable everywhere but takes no more progress or revisions
+    archived = models.BooleanField(_("已归档 archived"), default=False)
 
     class Meta:
         verbose_name = _("实施方案 plan")
@@ -28,6 +30,22 @@ class Plan(models.Model):
     @property
     def years(self) -> list[int]:
         return list(range(self.start_year, self.end_year + 1))
+
+    def covers(self, year: int) -> bool:
+        return self.start_year <= year <= self.end_year
+
+
+class PlanPreference(models.Model):
+    """The plan a user last chose (?plan= or the header switcher); pages open on it next time."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="plan_preference",
+                                verbose_name=_("用户 user"))
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="+", verbose_name=_("方案 plan"))
+    updated_at = models.DateTimeField(_("时间 updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("当前方案 plan preference")
+        verbose_name_plural = _("当前方案 plan preferences")
 
 
 class Programme(models.Model):
@@ -188,6 +206,21 @@ class Comparator(models.TextChoices):
     RANGE = "range", _("区间")
 
 
+class TargetKind(models.TextChoices):
+    """What a target's number counts. A ratio 「1:2000」 is stored and measured as its second term (students per
+    teacher, 2000) with the comparator on that term: 「不低于1:2000」 is ≤ 2000 students per teacher."""
+
+    NUMBER = "number", _("数值")
+    RATIO = "ratio", _("比例")
+    COUNT = "count", _("数量")
+    MONEY = "money", _("金额")
+    MILESTONE = "milestone", _("是否完成")
+
+
+# how a ratio's comparator on its second term reads in words (≤ 2000 students per teacher is 「不低于1:2000」)
+_RATIO_WORDS = {"lte": _("不低于"), "lt": _("高于"), "gte": _("不高于"), "gt": _("低于"), "eq": ""}
+
+
 class AnnualTarget(models.Model):
     """What the plan wants measured in one year. Its numbers come from its chosen source: by default the most
     specific dated statement (yearly action table over programme text over overall goals), or the one the
@@ -205,6 +238,9 @@ class AnnualTarget(models.Model):
     approximate = models.BooleanField(_("约数 approximate"), default=False)
     conflict = models.BooleanField(_("原文表述冲突 conflict"), default=False, db_index=True)
     conflict_resolved = models.BooleanField(_("冲突已处理 resolved"), default=False)
+    kind = models.CharField(_("类型 kind"), max_length=12, choices=TargetKind.choices, default=TargetKind.NUMBER)
+    # 「由91.3%提高到94%」: the figure the plan starts from, in the target's unit (shown, never judged)
+    baseline = models.DecimalField(_("基线值 baseline"), max_digits=14, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = _("年度目标 annual target")
@@ -216,7 +252,18 @@ class AnnualTarget(models.Model):
         return f"{self.year} {self.name} {self.display_goal()}"
 
     def display_goal(self) -> str:
-        return goal_text(self.comparator, self.value, self.low, self.high, self.unit, self.approximate)
+        goal = goal_text(self.comparator, self.value, self.low, self.high, self.unit, self.approximate, self.kind)
+        if self.baseline is None or self.comparator == Comparator.RANGE or self.kind == TargetKind.MILESTONE:
+            return goal
+        # 「由91.3%提高到94%」: the comparator is the verb (提高到 is ≥, 降低到 is ≤), as the plan writes it
+        rising = self.comparator in (Comparator.GTE, Comparator.GT, Comparator.EQ)
+        words = _("由%(baseline)s提高到%(goal)s") if rising else _("由%(baseline)s降低到%(goal)s")
+        plain = goal_text(Comparator.EQ, self.value, None, None, self.unit, self.approximate, self.kind).lstrip("=")
+        return words % {"baseline": display_number(self.baseline, self), "goal": plain}
+
+    def display_actual(self, actual) -> str:
+        """A measured figure as the target writes it: 「1:1850」, 「是」, 「1200万元」."""
+        return "" if actual is None else display_number(actual, self)
 
     def is_met_by(self, actual: Decimal) -> bool:
         """Whether an actual figure satisfies the goal, honouring direction and ranges."""
@@ -245,8 +292,25 @@ def _fmt(number) -> str:
     return "" if number is None else f"{Decimal(number).normalize():f}"
 
 
-def goal_text(comparator, value, low, high, unit: str, approximate: bool) -> str:
-    """「≥98.5%」, 「3–5所」, 「≥50%左右」: a goal as the pages write it."""
+def display_number(number, target) -> str:
+    kind = getattr(target, "kind", TargetKind.NUMBER)
+    if kind == TargetKind.RATIO:
+        return f"1:{_fmt(Decimal(number).quantize(Decimal(1)) if Decimal(number) >= 100 else number)}"
+    if kind == TargetKind.MILESTONE:
+        return str(_("是") if Decimal(number) >= 1 else _("否"))
+    return f"{_fmt(number)}{target.unit}"
+
+
+def goal_text(comparator, value, low, high, unit: str, approximate: bool, kind: str = TargetKind.NUMBER) -> str:
+    """「≥98.5%」, 「3–5所」, 「≥50%左右」, 「不低于1:2000」, 「完成」: a goal as the pages write it."""
+    if kind == TargetKind.MILESTONE:
+        return str(_("完成"))
+    if kind == TargetKind.RATIO:
+        if comparator == Comparator.RANGE:
+            goal = f"1:{_fmt(low)}–1:{_fmt(high)}"
+        else:
+            goal = f"{_RATIO_WORDS[comparator]}1:{_fmt(value)}"
+        return f"{goal}{'左右' if approximate else ''}"
     if comparator == Comparator.RANGE:
         goal = f"{_fmt(low)}–{_fmt(high)}{unit}"
     else:
@@ -275,4 +339,37 @@ class TargetSource(models.Model):
         constraints = [models.UniqueConstraint(fields=["target", "position"], name="target_source_unique")]
 
     def display_goal(self) -> str:
-        return goal_text(self.comparator, self.value, self.low, self.high, self.target.unit, self.approximate)
+        return goal_text(self.comparator, self.value, self.low, self.high, self.target.unit, self.approximate,
+                         self.target.kind)
+
+
+class TargetRevision(models.Model):
+    """A mid-plan change to a target's goal: the old numbers are kept here, with why and by which document."""
+
+    target = models.ForeignKey(AnnualTarget, on_delete=models.CASCADE, related_name="revisions",
+                               verbose_name=_("年度目标 target"))
+    at = models.DateTimeField(_("时间 at"), auto_now_add=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, verbose_name=_("修订人 by"))
+    old_comparator = models.CharField(_("原比较 old comparator"), max_length=8, choices=Comparator.choices)
+    old_value = models.DecimalField(_("原目标值 old value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    old_low = models.DecimalField(_("原下限 old low"), max_digits=14, decimal_places=4, null=True, blank=True)
+    old_high = models.DecimalField(_("原上限 old high"), max_digits=14, decimal_places=4, null=True, blank=True)
+    comparator = models.CharField(_("新比较 comparator"), max_length=8, choices=Comparator.choices)
+    value = models.DecimalField(_("新目标值 value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    low = models.DecimalField(_("新下限 low"), max_digits=14, decimal_places=4, null=True, blank=True)
+    high = models.DecimalField(_("新上限 high"), max_digits=14, decimal_places=4, null=True, blank=True)
+    reason = models.TextField(_("修订理由 reason"))
+    document = models.CharField(_("修订依据文件 revising document"), max_length=200)
+
+    class Meta:
+        verbose_name = _("目标修订 target revision")
+        verbose_name_plural = _("目标修订 target revisions")
+        ordering = ["target", "-at", "-id"]
+
+    def old_goal(self) -> str:
+        t = self.target
+        return goal_text(self.old_comparator, self.old_value, self.old_low, self.old_high, t.unit, False, t.kind)
+
+    def new_goal(self) -> str:
+        t = self.target
+        return goal_text(self.comparator, self.value, self.low, self.high, t.unit, False, t.kind)

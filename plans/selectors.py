@@ -5,10 +5,6 @@ from plans.models import ActionItem, AnnualTarget, Department, ItemStatus, Plan,
 from plans.services.conflicts import differences, section_kind
 
 
-def current_plan() -> Plan | None:
-    return Plan.objects.order_by("-start_year", "-id").first()
-
-
 def items_filtered(*, plan: Plan, today=None, department=None, year=None, programme=None, status=None, q=None,
                    overdue=False) -> QuerySet:
     """Items of a plan, filtered; with ``today`` each carries ``overdue`` (逾期未完成, ActionItem.is_overdue)."""

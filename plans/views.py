@@ -20,17 +20,17 @@ from plans.access import (
     get_item_for_user,
     get_item_rw,
 )
+from plans.context import plan_for_request, use_plan
 from plans.forms import ItemFilterForm, ProgressForm
+from plans.forms_targets import TargetFilterForm
 from plans.models import ItemStatus, TargetSource
-from plans.services.progress import action_item_record_progress
+from plans.selectors_targets import targets_listed, targets_of_item
+from plans.services.progress import HISTORY_ORDER, action_item_record_progress
 from plans.services.targets import target_resolve_conflict
 
 
-def _plan_or_404():
-    plan = selectors.current_plan()
-    if plan is None:
-        raise Http404(_("尚未载入实施方案,请运行 manage.py load_plan"))
-    return plan
+def _plan_or_404(request):
+    return plan_for_request(request)  # ?plan=, the remembered plan, or the default (plans.context)
 
 
 def _require_role(request):
@@ -41,7 +41,7 @@ def _require_role(request):
 @login_required
 def overview(request):
     _require_role(request)
-    plan = _plan_or_404()
+    plan = _plan_or_404(request)
     items = selectors.items_filtered(plan=plan)
     context = {
         "plan": plan,
@@ -60,7 +60,7 @@ def overview(request):
 def mine(request):
     """A department's home: its overdue items first, then this year's."""
     department = get_department_for_user(request.user)
-    plan = _plan_or_404()
+    plan = _plan_or_404(request)
     tasks = selectors.department_tasks(plan=plan, department=department, today=timezone.localdate())
     return render(request, "plans/mine.html", {"plan": plan, "department": department, **tasks})
 
@@ -68,7 +68,7 @@ def mine(request):
 @login_required
 def programme(request, number: int):
     _require_role(request)
-    plan = _plan_or_404()
+    plan = _plan_or_404(request)
     prog = selectors.programme_detail(plan, number)
     if prog is None:
         raise Http404
@@ -80,7 +80,7 @@ def programme(request, number: int):
 @login_required
 def items(request):
     _require_role(request)
-    plan = _plan_or_404()
+    plan = _plan_or_404(request)
     params = request.GET.copy()
     if "department" not in params and role_of(request.user) == Role.DEPARTMENT_STAFF:
         # a department starts on its own items; choosing 「全部」 sends department= and shows every one
@@ -105,6 +105,7 @@ def items(request):
 @login_required
 def item(request, pk: int):
     item = get_item_for_user(request.user, pk)
+    use_plan(request, item.programme.plan)  # the header names the item's plan, whatever was remembered
     form = None
     if request.method == "POST":
         item = get_item_rw(request.user, pk)
@@ -112,10 +113,12 @@ def item(request, pk: int):
         if form.is_valid() and _record(request, item, form):
             messages.success(request, _("进展已保存"))
             return redirect("plans:item", pk=item.pk)
+    elif item.programme.plan.archived:
+        messages.info(request, _("「%(plan)s」已归档,只可查看,不能再更新进展") % {"plan": item.programme.plan.title})
     elif can_update_item(request.user, item):
         form = ProgressForm(initial={"status": item.status, "progress": item.progress, "on_date": timezone.localdate()})
-    updates = item.updates.select_related("by").prefetch_related("evidence")
-    context = {"item": item, "form": form, "updates": updates,
+    updates = item.updates.order_by(*HISTORY_ORDER).select_related("by").prefetch_related("evidence")
+    context = {"item": item, "form": form, "updates": updates, "targets": targets_of_item(item),
                "can_read_evidence": can_read_evidence(request.user, item)}
     return render(request, "plans/item.html", context)
 
@@ -148,14 +151,16 @@ def evidence(request, pk: int):
 @login_required
 def targets(request):
     _require_role(request)
-    plan = _plan_or_404()
+    plan = _plan_or_404(request)
     year = request.GET.get("year")
     year = int(year) if year and year.isdecimal() and len(year) <= 4 else None  # 2050, not 10**20 (no 500)
     conflict_only = request.GET.get("conflict") == "1"
-    found = selectors.with_conflict_reasons(selectors.targets_for(plan=plan, year=year, conflict_only=conflict_only))
+    filters = TargetFilterForm(request.GET, plan=plan)
+    found = selectors.with_conflict_reasons(targets_listed(plan=plan, year=year, conflict_only=conflict_only,
+                                                           **filters.chosen()))
     context = {
         "plan": plan, "targets": found, "year": year, "years": plan.years, "conflict_only": conflict_only,
-        "can_resolve": is_bureau_admin(request.user),
+        "can_resolve": is_bureau_admin(request.user), "filters": filters,
     }
     return render(request, "plans/targets.html", context)
 
@@ -168,4 +173,4 @@ def resolve_conflict(request, pk: int):
         raise Http404
     target_resolve_conflict(target=source.target, source=source, by=request.user)
     messages.success(request, _("已采用所选出处的目标值"))
-    return redirect(f"{reverse('plans:targets')}?year={source.target.year}")
+    return redirect(f"{reverse('plans:targets')}?plan={source.target.plan.key}&year={source.target.year}")

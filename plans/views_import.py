@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from plans.access import require_plan_importer
-from plans.models import Comparator
+from plans.models import Comparator, TargetKind
 from plans.services.loading import PlanFileError
 from plans.services.plan_import import ROW_KINDS, plan_import_confirm, problem_rows
 from plans.textimport import UnreadableDocument, clean_lines, document_lines, propose
@@ -101,7 +101,7 @@ def confirm(request):
         messages.info(request, _("「%(title)s」已导入过,没有变化") % {"title": result.plan.title})
     else:
         messages.success(request, _("已导入「%(title)s」") % {"title": result.plan.title})
-    return redirect("plans:overview")
+    return redirect(f"{reverse('plans:overview')}?plan={result.plan.key}")  # the imported plan, not the remembered
 
 
 def _render_review(request, proposal: dict, *, problems, status: int = 200):
@@ -110,6 +110,7 @@ def _render_review(request, proposal: dict, *, problems, status: int = 200):
     context = {
         "proposal": proposal, "plan": proposal["plan"], "rows": rows, "plan_problems": placed["plan"],
         "problem_total": len(problems or []), "comparators": Comparator.choices,
+        "kinds": TargetKind.choices,
         "programme_numbers": [p["number"] for p in proposal["programmes"] if not p.get("dropped")],
     }
     return render(request, "plans/import_review.html", context, status=status)

@@ -15,7 +15,8 @@ _DENIED = OpenApiResponse(description="无权查看")  # the body, {"detail": �
 _PROBLEMS = {"type": "object", "required": ["detail"], "properties": {
     "detail": {"oneOf": [{"type": "array", "items": {"type": "string"}}, {"type": "string"}]}}}
 _FILTERS = [OpenApiParameter(name, str, description=description) for name, description in [
-    ("plan", "实施方案标识,默认最新的方案"), ("year", "年度,默认当前方案年度"), ("town", "镇/街道代码"),
+    ("plan", "实施方案标识或编号,默认上次选择的或年限包含今天的方案"), ("year", "年度,默认当前方案年度"),
+    ("town", "镇/街道代码"),
     ("school_type", "学校类型"), ("ownership", "办学性质")]]
 
 
@@ -25,10 +26,10 @@ class OverviewView(APIView):
     @extend_schema(parameters=_FILTERS, responses={
         200: OpenApiTypes.OBJECT,
         400: OpenApiResponse(_PROBLEMS, description="筛选参数有误,detail 列出问题"), 403: _DENIED,
-        404: OpenApiResponse(description="尚未导入实施方案")})
+        404: OpenApiResponse(description="没有这个实施方案,或尚未导入实施方案")})
     def get(self, request):
         require_dashboard_role(request.user)
-        filters = read_filters(request)
+        filters = read_filters(request, remember=False)
         if filters.problems:
             return Response({"detail": filters.problems}, status=400)
         return Response(overview_payload(plan=filters.plan, year=filters.year, unit=filters.unit))

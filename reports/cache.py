@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 
 from edugov.roles import profile_of, role_of
 from indicators.models import RollupRun, RunStatus, TargetGapNote
+from plans.context import resolved_plan_id
 from plans.models import ActionItem
 
 
@@ -34,7 +35,9 @@ def cached_body(request, name: str, build) -> str:
     seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", 0)
     if seconds <= 0:
         return build()
-    raw = "|".join([name, request.get_full_path(), get_language() or "", _viewer(request.user), data_version()])
+    # the same URL shows different plans to users who chose different ones (plans.context)
+    raw = "|".join([name, request.get_full_path(), str(resolved_plan_id(request)), get_language() or "",
+                    _viewer(request.user), data_version()])
     key = "dash:" + hashlib.sha256(raw.encode()).hexdigest()
     body = cache.get(key)
     if body is None:

@@ -16,10 +16,14 @@ def _missing(value) -> bool:
     return value is None or value == ""
 
 
-def fmt_value(value, unit: str = "", decimals: int = 1) -> str:
-    """98.5%, 1,234所; no value is a dash, never 0."""
+def fmt_value(value, unit: str = "", decimals: int = 1, kind: str = "number") -> str:
+    """98.5%, 1,234所, a ratio target's 1:1,850, a milestone's 是/否; no value is a dash, never 0."""
     if _missing(value):
         return "—"
+    if kind == "ratio":  # measured as students per teacher, written as the plan writes the ratio
+        return f"1:{float(value):,.0f}"
+    if kind == "milestone":
+        return gettext("是") if value >= 1 else gettext("否")
     number = f"{float(value):,.{decimals}f}"
     return f"{number}%" if unit == "%" else f"{number}{unit}"
 

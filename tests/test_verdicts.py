@@ -11,8 +11,8 @@ def _d(number):
     return None if number is None else Decimal(str(number))
 
 
-def _target(comparator, value=None, low=None, high=None):
-    return AnnualTarget(comparator=comparator, value=_d(value), low=_d(low), high=_d(high))
+def _target(comparator, value=None, low=None, high=None, kind="number"):
+    return AnnualTarget(comparator=comparator, value=_d(value), low=_d(low), high=_d(high), kind=kind)
 
 
 # target, actual, tolerance, reported/expected, additive (count or sum), expected status
@@ -44,6 +44,23 @@ CASES = [
     # a ratio over reporting schools keeps its verdict; only its coverage is flagged
     ("ratio partial, met", _target("gte", 86), 87.9, 2, (55, 80), False, "met"),
     ("ratio partial, not met", _target("gte", 86), 70, 2, (55, 80), False, "not_met"),
+    # target kinds (issue 13). 「不低于1:2000」 is stored as ≤ 2000 students per teacher
+    ("1:2000 floor, 1:1850 measured", _target("lte", 2000, kind="ratio"), 1850, 100, (10, 10), False, "met"),
+    ("1:2000 floor, exactly 1:2000", _target("lte", 2000, kind="ratio"), 2000, 100, (10, 10), False, "met"),
+    ("1:2000 floor, 1:2080 within 100", _target("lte", 2000, kind="ratio"), 2080, 100, (10, 10), False, "close"),
+    ("1:2000 floor, 1:2600", _target("lte", 2000, kind="ratio"), 2600, 100, (10, 10), False, "not_met"),
+    ("1:2000 floor, partial coverage keeps its verdict", _target("lte", 2000, kind="ratio"), 1850, 0, (6, 10), False,
+     "met"),
+    ("5 new schools, 5 built", _target("gte", 5, kind="count"), 5, 0, (0, 0), True, "met"),
+    ("5 new schools, 3 built, all reported", _target("gte", 5, kind="count"), 3, 2, (10, 10), True, "close"),
+    ("≥500万元, 480万元 so far, 6/10 reported", _target("gte", 500, kind="money"), 480, 0, (6, 10), True,
+     "incomplete"),
+    ("≥500万元, 520万元", _target("gte", 500, kind="money"), 520, 0, (10, 10), True, "met"),
+    ("milestone done", _target("gte", 1, kind="milestone"), 1, 0, (0, 0), False, "met"),
+    ("milestone done (True)", _target("gte", 1, kind="milestone"), True, 0, (0, 0), False, "met"),
+    ("milestone not done, no 接近 whatever the tolerance", _target("gte", 1, kind="milestone"), 0, 1, (0, 0), False,
+     "not_met"),
+    ("milestone not yet reported", _target("gte", 1, kind="milestone"), None, 0, (0, 0), False, "no_data"),
 ]
 
 

@@ -10,7 +10,9 @@ The rules follow ordinary Chinese legal and planning usage (and GB/T 1.1's readi
   「近/接近/约」 right before the number make it approximate;
 * a goal stated with a verb of reaching or building — 「达到/增加到/提高到/新建/新增/建成/保持」 — or with no
   comparator word at all is a floor (≥): a plan that asks for 2 new kindergartens is not missed by 3;
-* 「3-5所」 is a range.
+* 「3-5所」 is a range;
+* a ratio 「1:2000」 is measured by its second term (students per teacher), so its comparator is the reverse of
+  the words: 「不低于1:2000」 is ≤ 2000 (RATIO_READING turns one into the other).
 
 A pure function of the text, so the loader can check the comparator written in a plan file against
 the sentence it quotes.
@@ -36,8 +38,12 @@ _AFTER = {"及以上": Comparator.GTE, "以上": Comparator.GTE, "及以下": Co
 _APPROX_AFTER = ("左右", "上下")
 _APPROX_BEFORE = ("接近", "近", "约", "大约")
 _UNIT = re.compile(r"^(?:个百分点|百分点|%|％|万元|元|所|个|名|场|间|项|人|支|次|岁|倍)?")
-_CLAUSE_END = re.compile(r"[,,;;。::!!??]")
+_CLAUSE_END = re.compile(r"[,,;;。!!??]|(?<!\d)[::]")  # the colon of 「1:2000」 ends no clause
 _RANGE = re.compile(r"^\s*([\d.]+)\s*[-—–~～至到]\s*([\d.]+)\s*$")
+
+
+# a ratio's comparator on its second term ↔ what its words say about the ratio (either way round)
+RATIO_READING = {"gte": "lte", "lte": "gte", "gt": "lt", "lt": "gt", "eq": "eq", "range": "range"}
 
 
 class NumberNotInText(ValueError):

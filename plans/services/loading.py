@@ -28,9 +28,10 @@ from plans.models import (
     DepartmentAlias,
     Plan,
     Programme,
+    TargetKind,
     TargetSource,
 )
-from plans.services.comparators import NumberNotInText, comparator_from_text, number_text_in
+from plans.services.comparators import RATIO_READING, NumberNotInText, comparator_from_text, number_text_in
 from plans.services.conflicts import default_choice, differences
 from plans.services.departments import department_merge
 from plans.services.plan_schema import schema_problems
@@ -259,7 +260,14 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
         if comparator not in comparators:
             check.fail(f"{where}.comparator", f"应为 {'/'.join(sorted(comparators))} 之一, 实际为 {comparator!r}")
         value, low, high = (check.number(target, k, where) for k in ("value", "low", "high"))
-        if comparator == Comparator.RANGE:
+        kind = target.get("kind", TargetKind.NUMBER)
+        if kind not in TargetKind.values:
+            check.fail(f"{where}.kind", f"应为 {'/'.join(TargetKind.values)} 之一, 实际为 {kind!r}")
+        check.number(target, "baseline", where)
+        if kind == TargetKind.MILESTONE:
+            if comparator != Comparator.GTE or value != 1:
+                check.fail(where, "是否完成类目标 (milestone) 应写作 comparator \"gte\", value 1(完成为1)")
+        elif comparator == Comparator.RANGE:
             if low is None or high is None:
                 check.fail(where, "区间目标需要下限 low 和上限 high")
             elif low > high:
@@ -273,8 +281,17 @@ def _check_targets(check: _Checker, data: dict, years: range) -> None:
 
 
 def _check_words(check: _Checker, target: dict, where: str) -> None:
-    """The comparator, 左右 and number written in the file must be what the source sentence says."""
+    """The comparator, 左右 and number written in the file must be what the source sentence says. A milestone
+    (「出台…办法」) states no number; a ratio's comparator is on its second term, the reverse of its words
+    (「不低于1:2000」 is ≤ 2000 students per teacher); a baseline must be in the sentence too."""
+    kind = target.get("kind", TargetKind.NUMBER)
+    if kind == TargetKind.MILESTONE:
+        return
     text, comparator = target["source_text"], target["comparator"]
+    if kind == TargetKind.RATIO:
+        comparator = RATIO_READING.get(comparator, comparator)
+    if target.get("baseline") is not None and not number_text_in(text, value=target["baseline"]):
+        check.fail(f"{where}.baseline", f"基线值 {target['baseline']} 未出现在原文「{text}」中")
     about = f"({target.get('measure')} {target.get('year')}, 出处「{target.get('section')}」)"
     words = target.get("number_text") or number_text_in(
         text, value=target.get("value"), low=target.get("low"), high=target.get("high"))
@@ -438,6 +455,7 @@ def _target_fields(statements: list[dict], rows: list[dict], chosen: int | None 
         chosen = default_choice([row["section"] for row in rows])
     numbers = {k: rows[chosen][k] for k in ("comparator", "value", "low", "high", "approximate")}
     return {"name": statements[0]["name"], "unit": statements[0].get("unit") or "",
+            "kind": statements[0].get("kind") or TargetKind.NUMBER, "baseline": _decimal(statements[0].get("baseline")),
             "conflict": bool(differences(rows)), **numbers}
 
 
@@ -453,6 +471,9 @@ def _choose_source(target: AnnualTarget, statements: list[dict], rows: list[dict
     target.sources.filter(chosen=True).exclude(position=chosen + 1).update(chosen=False)
     target.sources.filter(position=chosen + 1, chosen=False).update(chosen=True)
     fields = _target_fields(statements, rows, chosen)
+    if target.revisions.exists():  # revised mid-plan (TargetRevision): the revision, not the original text, counts
+        for key in ("comparator", "value", "low", "high"):
+            fields.pop(key)
     changed = [k for k, v in fields.items() if getattr(target, k) != v]
     if changed:
         for k in changed:

@@ -28,21 +28,41 @@ def action_item_record_progress(
 ) -> ActionItemUpdate:
     if not can_update_item(by, item):
         raise PermissionDenied(_("只有责任部门的工作人员可以更新此条目"))
+    refuse_if_archived(item.programme.plan)
     _validate(item=item, by=by, status=status, progress=progress, note=note, files=files)
     with transaction.atomic():
         item = ActionItem.objects.select_for_update().get(pk=item.pk)
+        on_date = on_date or timezone.localdate()
+        old_status, old_progress = _state_on(item, on_date)
         update = ActionItemUpdate.objects.create(
-            item=item, by=by, on_date=on_date or timezone.localdate(), old_status=item.status, status=status,
-            old_progress=item.progress, progress=progress, note=note.strip(),
+            item=item, by=by, on_date=on_date, old_status=old_status, status=status,
+            old_progress=old_progress, progress=progress, note=note.strip(),
         )
         for upload in files:
             Evidence.objects.create(
                 update=update, file=upload, original_name=upload.name[:255], size=upload.size,
                 content_type=getattr(upload, "content_type", "") or "",
             )
-        item.status, item.progress, item.updated_at = status, progress, timezone.now()
+        # The current state is the newest entry by the date it refers to: a back-dated entry joins the
+        # history in its place and never overrides a later one.
+        current = item.updates.order_by(*HISTORY_ORDER).first()
+        item.status, item.progress, item.updated_at = current.status, current.progress, timezone.now()
         item.save(update_fields=["status", "progress", "updated_at"])
     return update
+
+
+# An item's history, newest first by the date the progress refers to (then by when it was written).
+HISTORY_ORDER = ("-on_date", "-at", "-id")
+
+
+def _state_on(item: ActionItem, on_date: date) -> tuple[str, int]:
+    """The item's state as of ``on_date``: the entry in force that day, so a back-dated entry's 「从 → 到」
+    reads against what was true then, not against today's state."""
+    before = item.updates.filter(on_date__lte=on_date).order_by(*HISTORY_ORDER).first()
+    if before is not None:
+        return before.status, before.progress
+    first = item.updates.order_by("on_date", "at", "id").first()
+    return (first.old_status, first.old_progress) if first else (item.status, item.progress)
 
 
 def _validate(*, item, by, status, progress, note, files) -> None:
@@ -62,6 +82,12 @@ def _validate(*, item, by, status, progress, note, files) -> None:
         errors["files"] = file_errors
     if errors:
         raise ValidationError(errors)
+
+
+def refuse_if_archived(plan) -> None:
+    """An archived plan is read-only: no progress, no revision."""
+    if plan.archived:
+        raise ValidationError({"__all__": [_("「%(plan)s」已归档,只可查看,不能再更新") % {"plan": plan.title}]})
 
 
 def _may_set_status(by, item: ActionItem, status: str) -> bool:
@@ -85,3 +111,23 @@ def evidence_problems(upload) -> list[str]:
     if not head.startswith(_SIGNATURES[extension]):
         return [_("「%(name)s」的内容与扩展名不符") % {"name": name}]
     return []
+
+
+def action_items_notify_overdue(*, today: date | None = None) -> int:
+    """A site notice to each responsible department's staff for every item of a finished year not done
+    (逾期未完成, ActionItem.overdue_q), once per item and person however often it runs. Returns how many."""
+    from django.urls import reverse
+
+    from edugov.models import NoticeKind
+    from edugov.notices import department_staff, notice_send
+
+    today = today or timezone.localdate()
+    items = ActionItem.objects.filter(ActionItem.overdue_q(today), programme__plan__archived=False)
+    sent = 0
+    for item in items.prefetch_related("departments").order_by("year", "id"):
+        sent += notice_send(
+            recipients=department_staff(item.departments.all()), kind=NoticeKind.OVERDUE,
+            title=_("%(year)s年行动计划条目逾期未完成:%(text)s") % {"year": item.year, "text": item.text[:40]},
+            body=_("请更新进展或说明原因。"), url=reverse("plans:item", args=[item.pk]), key=f"overdue-item:{item.pk}",
+        )
+    return sent

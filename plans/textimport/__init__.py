@@ -28,7 +28,11 @@ Yearly action tables
 Targets (plans.textimport.targets)
   * in the overall goal, the programmes' text and every action item: each number with a unit (%, 所, 个,
     名, 万元 …) or a range 「3-5所」/「3—5所」, outside 《》 and quotation marks and not an ordinal (第3所);
-    「近百名」 is ≈100;
+    「近百名」 is ≈100; a ratio 「1:2000」/「1∶2000」 is a ratio target on its second term, its comparator
+    reversed (「不低于1:2000」: ≤ 2000 students per teacher), and its colon ends no clause;
+  * kind from the unit: 万元/亿元/元 money, %/个百分点/倍 a number, any other unit a count of units (所, 个, 名 …);
+  * baseline: in 「由91.3%提高到94%」 (提高/提升/增加/增长/上升/下降/降低/减少 + 到/至) the first number is the
+    second's baseline, not a target of its own;
   * source sentence: the comma clause holding the number (with a bare 「2020年,」 clause before it kept);
     comparator and 左右 by plans.services.comparators.comparator_from_text, the loader's own rule;
   * year: the table's year in a yearly table; else the last 「2020年」 before the number in its sentence or
@@ -36,8 +40,8 @@ Targets (plans.textimport.targets)
     else the plan's first year; else none (the reviewer gives it);
   * measure name: the words before the number less the verb (达到, 保持在, 控制在 …), or the verb and the
     words after it when the number comes first (「新增3所公办幼儿园」 → 新增公办幼儿园); one code per name.
-Not read: ratios 「1:2000」, words for numbers other than 近百/近千 (「全员」「各校」), tables laid out by year
-in columns.
+Not read: yes/no milestones 「出台…办法」 (no number: the reviewer adds them, kind 「是否完成」), words for numbers
+other than 近百/近千 (「全员」「各校」), tables laid out by year in columns.
 """
 from plans.textimport.proposal import propose
 from plans.textimport.reading import UnreadableDocument, clean_lines, document_lines

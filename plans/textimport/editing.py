@@ -9,13 +9,15 @@ FIELDS = {
     "plan": ("key", "title", "doc_number", "issuers", "issued_on", "start_year", "end_year"),
     "programmes": ("number", "name"),
     "action_items": ("year", "programme", "order", "text", "departments"),
-    "targets": ("measure", "name", "year", "comparator", "value", "low", "high", "unit", "approximate",
-                "source_text"),
+    "targets": ("measure", "name", "year", "kind", "comparator", "value", "low", "high", "baseline", "unit",
+                "approximate", "source_text"),
 }
 _INTEGERS = {"start_year", "end_year", "number", "year", "programme", "order"}
-_NUMBERS = {"value", "low", "high"}
+_NUMBERS = {"value", "low", "high", "baseline"}
 _LISTS = {"issuers", "departments"}
 _OPTIONAL = {"doc_number", "issued_on", "unit"}
+# a target's kind is posted as target_kind: the form's own "kind" says which list the row belongs to
+POSTED_AS = {"kind": "target_kind"}
 _SPLIT = re.compile(r"[、,,;;\n]+")
 
 
@@ -23,10 +25,11 @@ def apply_row(row: dict, kind: str, posted) -> dict:
     """``row`` updated from ``posted`` (a QueryDict or dict of strings); fields not posted stay as they were."""
     updated = dict(row)
     for name in FIELDS[kind]:
+        field = POSTED_AS.get(name, name)
         if name == "approximate":
-            updated[name] = posted.get(name) in ("1", "on", "true")
-        elif name in posted:
-            updated[name] = _value(name, posted.get(name, ""))
+            updated[name] = posted.get(field) in ("1", "on", "true")
+        elif field in posted:
+            updated[name] = _value(name, posted.get(field, ""))
     return updated
 
 

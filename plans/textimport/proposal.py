@@ -2,6 +2,7 @@
 import hashlib
 import re
 
+from plans.services.comparators import RATIO_READING
 from plans.services.loading import FORMAT
 from plans.textimport import structure as st
 from plans.textimport import targets as tg
@@ -215,9 +216,14 @@ def _target_row(sentence: str, quantity: tg.Quantity, year: int | None, section:
         if read is None:
             return None
     comparator, approximate, words = read
+    if quantity.kind == "ratio":  # 「不低于1:2000」 reads ≥ on the ratio: ≤ 2000 students per teacher
+        comparator = RATIO_READING[comparator]
     row = {"measure": "", "name": tg.measure_name(clause, quantity.number_text), "unit": quantity.unit,
            "year": year, "comparator": comparator, "value": quantity.value, "low": quantity.low,
-           "high": quantity.high, "approximate": approximate, "section": section[:100], "source_text": clause}
+           "high": quantity.high, "approximate": approximate, "section": section[:100], "source_text": clause,
+           "kind": quantity.kind}
+    if quantity.baseline is not None:
+        row["baseline"] = quantity.baseline
     if quantity.number_text in tg.WORD_VALUES:
         row["number_text"] = words
     return row
@@ -236,8 +242,8 @@ def _name_measures(targets: list[dict]) -> None:
 _ROW_KEYS = {
     "programmes": ("number", "name", "goal", "strategy"),
     "action_items": ("year", "programme", "order", "text", "departments"),
-    "targets": ("measure", "name", "unit", "year", "comparator", "value", "low", "high", "approximate", "section",
-                "source_text", "number_text"),
+    "targets": ("measure", "name", "unit", "year", "kind", "comparator", "value", "low", "high", "baseline",
+                "approximate", "section", "source_text", "number_text"),
 }
 _PLAN_KEYS = ("key", "title", "doc_number", "issuers", "issued_on", "start_year", "end_year", "overall_goal")
 

@@ -1,4 +1,7 @@
-"""Numeric targets in a sentence: 「普惠性幼儿园覆盖率达到80%」 → 80 %, ≥; 「3-5所」 → a range; 「近百名」 → ≈100.
+"""Numeric targets in a sentence: 「普惠性幼儿园覆盖率达到80%」 → 80 %, ≥; 「3-5所」 → a range; 「近百名」 → ≈100;
+「师生比不低于1:2000」 → a ratio, 2000 students per teacher at most (its comparator is on the second term);
+「由91.3%提高到94%」 → 94 % with the baseline 91.3 (the baseline is not a target of its own). The unit gives the
+kind: 万元/亿元/元 money, 所/个/名… a count of units, %/个百分点/倍 a number.
 
 Pure functions of the text. The comparator and 左右 are read by the loader's own rule
 (plans.services.comparators.comparator_from_text, at the first place the number stands in its source
@@ -20,7 +23,7 @@ WORD_QUANTITY = re.compile(rf"(?<=[近约])(?P<word>[百千])(?P<unit>{_UNIT})")
 WORD_VALUES = {"百": 100, "千": 1000}
 YEAR = re.compile(r"(?<![\d—–-])((?:19|20)\d{2})\s*年(?![\d]*[—–-])")
 _QUOTED = re.compile(r"《[^》]*》|“[^”]*”|\"[^\"]*\"")
-_CLAUSE = re.compile(r"[,,;;。!!??::]")
+_CLAUSE = re.compile(r"[,,;;。!!??]|(?<!\d)[::]")  # the colon of 「1:2000」 ends no clause
 _BARE_YEAR = re.compile(r"^(?:到|至|截至|在)?(?:19|20)\d{2}\s*年(?:底|前|末|内)?$")
 _LEADING_YEAR = re.compile(r"^(?:(?:到|至|截至|在)?(?:19|20)\d{2}\s*年(?:底|前|末|内)?[,,、和]?)+")
 # Words between a measure's name and its number; stripped from the end of the name, longest first.
@@ -28,6 +31,19 @@ _VERBS = ("分别达到", "均达到", "要达到", "力争达到", "达到", "�
           "控制在", "不低于", "不少于", "不超过", "不高于", "超过", "低于", "接近", "达", "为", "约", "近", "在")
 _LEADING_WORDS = ("以上的", "及以上的", "的", "以上", "以下")
 SPECIAL_UNITS = {"％": "%", "百分点": "个百分点"}
+# 「1:2000」「1∶1850」: a ratio, read as its second term
+RATIO = re.compile(rf"(?<![\d.])1\s*[:：∶]\s*(?P<second>{_NUMBER})(?![\d.])")
+# 「由91.3%提高到94%」: the first number is where the plan starts, the second its target
+_CHANGE = "(?:提高|提升|增加|增长|上升|下降|降低|减少)(?:到|至)"
+BASELINE = re.compile(rf"由\s*(?P<base>{_NUMBER})\s*(?:{_UNIT})?\s*{_CHANGE}")
+MONEY_UNITS = ("万元", "亿元", "元")
+NUMBER_UNITS = ("%", "个百分点", "倍")
+
+
+def kind_of(unit: str) -> str:
+    if unit in MONEY_UNITS:
+        return "money"
+    return "number" if unit in NUMBER_UNITS or not unit else "count"
 
 
 @dataclass
@@ -39,6 +55,8 @@ class Quantity:
     value: float | None = None
     low: float | None = None
     high: float | None = None
+    kind: str = "number"
+    baseline: float | None = None
 
 
 def quantities(sentence: str) -> list[Quantity]:
@@ -57,7 +75,24 @@ def quantities(sentence: str) -> list[Quantity]:
             found.append(Quantity(m.start(), m.end(), number_text, unit, low=low, high=high))
     for m in WORD_QUANTITY.finditer(masked):
         found.append(Quantity(m.start(), m.end(), m.group("word"), m.group("unit"), value=WORD_VALUES[m.group("word")]))
-    return sorted(found, key=lambda q: q.start)
+    for m in RATIO.finditer(masked):
+        found.append(Quantity(m.start("second"), m.end(), m.group("second"), "", value=_num(m.group("second")),
+                              kind="ratio"))
+    for q in found:
+        if q.kind == "number":
+            q.kind = kind_of(q.unit)
+    return _with_baselines(masked, sorted(found, key=lambda q: q.start))
+
+
+def _with_baselines(masked: str, found: list[Quantity]) -> list[Quantity]:
+    """The number after 「由」 in 「由X提高到Y」 becomes Y's baseline and is no target itself."""
+    for m in BASELINE.finditer(masked):
+        base = next((q for q in found if q.start == m.start("base")), None)
+        goal = next((q for q in found if q.start >= m.end()), None)
+        if base is not None and goal is not None and goal.value is not None:
+            goal.baseline = base.value
+            found.remove(base)
+    return found
 
 
 def _num(text: str):
@@ -110,6 +145,7 @@ def measure_name(clause: str, quantity_text: str) -> str:
     elif "、" in before and len(before.rsplit("、", 1)[1]) >= 2:  # 「新建小学2所、初中1所」
         before = before.rsplit("、", 1)[1]
     after = re.sub(rf"^\s*(?:{_UNIT})?(?:及以上|以上|以下|以内|左右)?", "", after)
+    before = re.sub(r"1\s*[:：∶]\s*$", "", before)  # 「师生比不低于1:」2000
     verb = ""
     stripped = True
     while stripped:
@@ -118,6 +154,7 @@ def measure_name(clause: str, quantity_text: str) -> str:
             if before.endswith(word):
                 before, verb, stripped = before[: -len(word)], word + verb, True
                 break
+    before = re.sub(rf"由\s*{_NUMBER}\s*(?:{_UNIT})?$", "", before)  # 「巩固率由91.3%」提高到94%
     rest = _strip_leading(after).strip()
     if len(before) >= 2 and (len(before + verb) > 6 or not rest):
         name = before

@@ -17,8 +17,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def fmt(value, unit="", decimals=1):
-    return fmt_value(value, unit, decimals)
+def fmt(value, unit="", decimals=1, kind="number"):
+    return fmt_value(value, unit, decimals, kind)
 
 
 @register.simple_tag
