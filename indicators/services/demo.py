@@ -37,6 +37,7 @@ from indicators.models import (
     Town,
     ValueChange,
 )
+from indicators.services.demo_balance import balance_figures_add
 from indicators.validation import soft_check_reasons
 
 YEARS = (2019, 2020, 2021, 2022)
@@ -131,6 +132,8 @@ def demo_generate(
             if spec.opened_year <= year:
                 submissions.extend(_school_submissions(rng, spec, year, enrolled_3_5))
         submissions.append(_district_submission(rng, year, enrolled_3_5[year]))
+    # 义务教育优质均衡 section figures: their own random streams, so every figure above stays as it was
+    balance_figures_add(seed=seed, specs=specs, submissions=submissions)
     _explain_soft_checks(submissions, specs, elements if elements is not None else _elements_from_file())
     return specs, submissions
 
