@@ -105,6 +105,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "edugov.context_processors.role",
+                "edugov.context_processors.notices",
+                "plans.context.plan_switcher",
             ],
         },
     },
@@ -238,6 +240,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_submission_reminders",
         "schedule": crontab(hour=8, minute=30),
     },
+    "daily-overdue-item-notices": {
+        "task": "edugov.tasks.notify_overdue_items",
+        "schedule": crontab(hour=8, minute=40),
+    },
 }
 # Several approvals within this window cause one rollup, not many.
 ROLLUP_DEBOUNCE_SECONDS = env.integer("ROLLUP_DEBOUNCE_SECONDS", default=60)
@@ -247,6 +253,8 @@ ROLLUP_RUNNING_TIMEOUT_SECONDS = env.integer("ROLLUP_RUNNING_TIMEOUT_SECONDS", d
 # Rendered dashboards are cached per data version (reports/cache.py); 0 turns that off.
 DASHBOARD_CACHE_SECONDS = env.integer("DASHBOARD_CACHE_SECONDS", default=60)
 REMINDER_DAYS_BEFORE = env.integer("REMINDER_DAYS_BEFORE", default=3)
+# 义务教育优质均衡 standards (indicators/balance.py): a province's stricter file; empty: the national one.
+YOUZHI_STANDARDS_FILE = env.string("YOUZHI_STANDARDS_FILE", default="")
 
 CACHES = {
     "default": (

@@ -127,6 +127,7 @@ class SchoolValueViewSet(viewsets.GenericViewSet):
 
     serializer_class = SchoolValueSerializer
     permission_classes = [permissions.IsAuthenticated, Reader]
+    queryset = School.objects.none()  # rows are computed, not a model's (the schema asks for a model)
 
     @extend_schema(parameters=[SchoolValueQuery])
     def list(self, request):

@@ -1,14 +1,17 @@
 from django.urls import path
 
-from reports.views import briefing, dashboards, exports, meeting
+from reports.views import balance, briefing, compare, dashboards, exports, meeting, report
 
 app_name = "reports"
 urlpatterns = [
     path("", dashboards.overview, name="overview"),
-    path("print/", dashboards.print_report, name="print"),
+    path("print/", report.print_report, name="print"),
+    path("print/pdf/", report.start_pdf, name="pdf"),
     path("indicators/<slug:code>/", dashboards.indicator, name="indicator"),
     path("schools/<str:code>/", dashboards.school, name="school"),
     path("actions/", dashboards.actions, name="actions"),
+    path("balance/", balance.balance, name="balance"),
+    path("compare/", compare.compare, name="compare"),
     path("collection/", dashboards.collection, name="collection"),
     path("meetings/", meeting.meetings, name="meetings"),
     path("meetings/live/", meeting.meeting_live, name="meeting_live"),

@@ -41,7 +41,8 @@ def approved_figures(school, year, **figures):
     submission = Submission.objects.create(period=period, school=school, status=SubmissionStatus.APPROVED,
                                            approved_at=AS_OF)
     for code, number in figures.items():
-        element, _ = DataElement.objects.get_or_create(code=code, defaults={"name_zh": code, "name_en": code})
+        element, _ = DataElement.objects.get_or_create(code=code, defaults={
+            "name_zh": code, "name_en": code, "value_type": "decimal"})
         DataSetElement.objects.get_or_create(dataset=dataset, element=element,
                                              defaults={"order": DataSetElement.objects.count()})
         SubmissionValue.objects.create(submission=submission, element=element, value=Decimal(str(number)))

@@ -61,10 +61,12 @@ def test_indicator_page_without_plan_picks_a_plan_that_measures_it(client, cast,
     assert response.status_code == 200 and "84.2%" in response.content.decode()
 
 
-def test_unknown_plan_is_named_and_the_default_shown(client, cast, data):
+def test_unknown_plan_is_a_404_naming_it_never_another_plan(client, cast, data):
+    # issue 13: showing the default plan under an unknown ?plan= hid which plan a page was about
     response = _client(client, cast.leader).get(reverse("reports:overview") + "?plan=no-such-plan")
     page = response.content.decode()
-    assert response.status_code == 200 and "no-such-plan" in page and "测试实施方案" in page
+    assert response.status_code == 404 and "没有标识或编号为 “no-such-plan” 的实施方案" in page
+    assert "达标" not in page  # no figures of another plan under that name
 
 
 @pytest.mark.parametrize("who,sees_list", [("leader", True), ("admin", True), ("reporter_a", False),
@@ -114,6 +116,18 @@ def test_overview_filter_by_town_and_bad_values_are_named(client, cast, data):
     assert "97.5%" in page and "达标1项" in page
     page = c.get(reverse("reports:overview") + "?year=1999&school_type=nonsense").content.decode()
     assert "“1999” 不在方案年度" in page and "“nonsense”" in page
+
+
+def test_overview_filters_combine_town_and_school_type(client, cast, data):
+    coverage = data[1]
+    reports_fixtures.value_row(coverage, 2021, "town_type", f"{cast.town_a.code}/primary", "林荫街道·小学", 91.4, 1, 1)
+    c = _client(client, cast.leader)
+    page = c.get(reverse("reports:overview")
+                 + f"?year=2021&town={cast.town_a.code}&school_type=primary").content.decode()
+    assert "91.4%" in page and "一次只能" not in page
+    page = c.get(reverse("reports:overview")
+                 + f"?year=2021&town={cast.town_a.code}&ownership=public").content.decode()
+    assert "镇/街道与办学性质不能同时筛选" in page and "97.5%" in page
 
 
 def test_pages_render_in_english(client, cast, data):
@@ -189,7 +203,7 @@ def test_workbook_export_runs_as_a_job_and_holds_targets_breakdowns_and_items(
     body = b"".join(download.streaming_content)
     from urllib.parse import quote
 
-    assert quote(f"{job.plan.title}_2021年数据_") in download["Content-Disposition"]  # a name a clerk files
+    assert quote("测试实施方案_2021年指标.xlsx") in download["Content-Disposition"]  # a name a clerk files
     book = load_workbook(io.BytesIO(body))
     assert book.sheetnames == ["目标与实际", "指标分解", "行动计划"]
     targets = list(book["目标与实际"].iter_rows(values_only=True))

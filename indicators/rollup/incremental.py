@@ -92,16 +92,28 @@ def apply_pending(*, year: int, specs, district_codes: set, district_values: dic
 
 
 def _expected_now(touched, by_code) -> dict:
-    """The covered active schools of each touched unit, counted from the schools as they are now."""
+    """The covered active schools of each touched unit, counted from the schools as they are now (vectorised:
+    one comparison per distinct (covered types, level, unit), not per school)."""
     schools = engine.school_frame(load.schools())
-    records = schools[list(engine.SCHOOL_COLUMNS)].astype(str).to_dict("records")
-    counts: dict = defaultdict(int)
-    wanted = {(code, level) for code, level, _ in touched}
-    for school in records:
-        for code, level in wanted:
-            if by_code[code].covers(school["school_type"]):
-                counts[(code, level, engine.unit_key(engine.unit_of(level, school)))] += 1
-    return counts
+    columns = {column: schools[column].astype(str).to_numpy(dtype=object) for column in engine.SCHOOL_COLUMNS}
+    keys_of: dict = {}
+    covered_of: dict = {}
+    counted: dict = {}
+    out = {}
+    for code, level, key in touched:
+        spec = by_code[code]
+        if level not in keys_of:
+            parts = [columns[c] for c in engine.LEVELS[level]]
+            keys_of[level] = (np.array(["/".join(p) for p in zip(*parts, strict=True)], dtype=object)
+                              if len(parts) > 1 else parts[0] if parts else np.full(len(schools), "district", object))
+        if spec.school_types not in covered_of:
+            covered_of[spec.school_types] = (np.ones(len(schools), dtype=bool) if not spec.school_types
+                                             else np.isin(columns["school_type"], list(spec.school_types)))
+        group = (spec.school_types, level, key)
+        if group not in counted:
+            counted[group] = int(np.count_nonzero((keys_of[level] == key) & covered_of[spec.school_types]))
+        out[(code, level, key)] = counted[group]
+    return out
 
 
 def _recomputed(year, touched, specs, district_codes, district_values) -> dict:

@@ -50,11 +50,13 @@ GROUP BY e.code
 """
 
 
-# The same sums on PostgreSQL for a whole year, by element id and as int8 integers of 1/10,000 (exact; a sum
-# past int8 raises and the exact numeric path above takes over), streamed as binary COPY rows of fixed width
-# that numpy reads without a Python object per figure.
+# The same figures on PostgreSQL for a whole year, by element id and as int8 integers of 1/10,000 (exact; a
+# figure past int8 raises and the exact numeric path above takes over), streamed as binary COPY rows of fixed
+# width that numpy reads without a Python object per figure. No GROUP BY: a school reports an element once a
+# year but for the rare element in two of its data sets, and numpy adds those up; the hash aggregate of 4M
+# groups spilled to disk and took more than half of a province year's load (4.7 s → 2.1 s measured).
 _SCHOOL_SUMS_PG = """
-SELECT s.school_id::int8, v.element_id::int8, (SUM(v.value) * 10000)::int8
+SELECT s.school_id::int8, v.element_id::int8, (v.value * 10000)::int8
 FROM indicators_submissionvalue v
 JOIN indicators_submission s ON s.id = v.submission_id
 JOIN indicators_reportingperiod p ON p.id = s.period_id
@@ -64,18 +66,18 @@ WHERE p.year = %(year)s AND s.status = %(approved)s AND s.school_id IS NOT NULL 
         JOIN indicators_reportingperiod p2 ON p2.id = s2.period_id
         WHERE s2.school_id = s.school_id AND p2.dataset_id = p.dataset_id AND p2.year = p.year
           AND s2.status = %(approved)s))
-GROUP BY s.school_id, v.element_id
 """
 _COPY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 _COPY_ROW = np.dtype([("fields", ">i2"), ("school_size", ">i4"), ("school", ">i8"), ("element_size", ">i4"),
                       ("element", ">i8"), ("value_size", ">i4"), ("value", ">i8")])
 
 
-def school_figures_of(*, years, school_ids=None) -> dict[tuple[int, int], dict[str, int]]:
+def school_figures_of(*, years, school_ids=None, codes=None) -> dict[tuple[int, int], dict[str, int]]:
     """(year, school id) → {code: figure as an integer of 1/10,000}: the approved figures of some schools (or
-    all), exactly as the full rollup reads them. Used for school values on read and the incremental path."""
+    all) and some element codes (or all), exactly as the full rollup reads them. Used for school values on
+    read and the incremental path."""
     years = [int(y) for y in years]
-    if not years or (school_ids is not None and not school_ids):
+    if not years or (school_ids is not None and not school_ids) or (codes is not None and not codes):
         return {}
     params: list = [*years, SubmissionStatus.APPROVED]
     where = ""
@@ -83,6 +85,10 @@ def school_figures_of(*, years, school_ids=None) -> dict[tuple[int, int], dict[s
         ids = [int(i) for i in school_ids]
         where = f"AND s.school_id IN ({', '.join(['%s'] * len(ids))})"
         params += ids
+    if codes is not None:
+        codes = sorted(codes)
+        where += f" AND e.code IN ({', '.join(['%s'] * len(codes))})"
+        params += codes
     params.append(SubmissionStatus.APPROVED)
     sql = _SCHOOL_SUMS.format(scaled=_SCALED.get(connection.vendor, _SCALED["postgresql"]),
                               years=", ".join(["%s"] * len(years)), where=where)
@@ -142,13 +148,22 @@ def _school_sums_postgresql(year: int) -> Figures:
     element_ids, element_at = np.unique(rows["element"].astype(np.int64), return_inverse=True)
     code_of = dict(DataElement.objects.filter(id__in=element_ids.tolist()).values_list("id", "code"))
     codes = [code_of[i] for i in element_ids.tolist()]
-    scaled = np.zeros((len(school_ids), len(codes)), dtype=np.int64)
-    present = np.zeros((len(school_ids), len(codes)), dtype=bool)
-    scaled[school_at, element_at] = rows["value"].astype(np.int64)
-    present[school_at, element_at] = True
-    largest = int(np.abs(scaled).max(initial=0))
-    if largest * max(len(school_ids), 1) >= 2**62:  # the sum over every school could overflow int64
-        scaled = scaled.astype(object)
+    values = rows["value"].astype(np.int64)
+    cell = school_at.astype(np.int64) * len(codes) + element_at
+    times = np.bincount(cell, minlength=len(school_ids) * len(codes))
+    scaled = np.zeros(len(school_ids) * len(codes), dtype=np.int64)
+    if times.max(initial=0) > 1:  # an element in two of a school's data sets: their figures add up
+        if int(np.abs(values).max(initial=0)) * int(times.max()) >= 2**62:
+            scaled = scaled.astype(object)
+            values = values.astype(object)
+        np.add.at(scaled, cell, values)
+    else:
+        scaled[cell] = values
+    scaled = scaled.reshape(len(school_ids), len(codes))
+    present = (times > 0).reshape(len(school_ids), len(codes))
+    largest = int(np.abs(scaled).max(initial=0)) if scaled.dtype != object else 0
+    if scaled.dtype != object and largest * max(len(school_ids), 1) >= 2**62:  # a sum over every school could
+        scaled = scaled.astype(object)  # overflow int64: Python ints
     return Figures(school_ids, codes, scaled, present)
 
 

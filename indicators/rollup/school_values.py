@@ -38,15 +38,30 @@ def own_values(spec: IndicatorSpec, codes: list[str], figures: list[dict[str, in
     return numerator, denominator, value, reported
 
 
+class EveryActiveSchool(list):
+    """The active schools, marked so the figures are read without a list of their ids."""
+
+    every_active_school = True
+
+
+def every_active_school(queryset) -> EveryActiveSchool:
+    return EveryActiveSchool(queryset.filter(active=True).only(
+        "id", "code", "name", "school_type").order_by("code"))
+
+
 def school_values(*, indicators, years, schools) -> list[dict]:
     """One row per (indicator, year, covered school): the keys of a stored IndicatorValue row (level "school",
     schools_expected 1, schools_reported 1 when the school reported every figure the indicator needs), plus
     ``indicator_id``. A school that is not covered by an indicator (its school types) has no row for it."""
+    every = getattr(schools, "every_active_school", False)
     indicators, years, schools = list(indicators), sorted({int(y) for y in years}), list(schools)
     if not indicators or not years or not schools:
         return []
-    figures = load.school_figures_of(years=years, school_ids=[s.id for s in schools])
     district_only = load.district_codes()
+    needed = set().union(*(spec_of(i).codes for i in indicators)) - district_only
+    # every active school: no id list in the query (thousands of ids), only the codes the indicators need
+    figures = load.school_figures_of(years=years, school_ids=None if every else [s.id for s in schools],
+                                     codes=needed)
     now = timezone.now()
     rows = []
     for indicator in indicators:

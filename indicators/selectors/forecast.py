@@ -2,6 +2,7 @@
 from collections import defaultdict
 
 from indicators.models import IndicatorValue
+from indicators.verdicts import is_provisional
 
 
 def yearly_series(*, levels=("district", "town")) -> list[tuple[str, list[int], list[float | None], bool]]:
@@ -13,7 +14,7 @@ def yearly_series(*, levels=("district", "town")) -> list[tuple[str, list[int], 
     grouped: dict = defaultdict(dict)
     units = {}
     for code, unit, level, key, year, value, reported, expected in rows:
-        grouped[(code, level, key)][year] = (float(value), 0 < expected and reported < expected)
+        grouped[(code, level, key)][year] = (float(value), is_provisional(reported, expected))
         units[code] = unit
     out = []
     for (code, level, key), by_year in sorted(grouped.items()):

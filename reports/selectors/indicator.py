@@ -4,7 +4,7 @@ import statistics
 
 from indicators.formula import parse
 from indicators.models import Indicator, IndicatorValue, School, TargetLink
-from indicators.rollup.school_values import school_values
+from indicators.rollup.school_values import every_active_school, school_values
 from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget, Plan
 from reports.selectors.outlook import outlook, trend_forecast
@@ -53,9 +53,8 @@ def _met_fast(target):
 def _school_part(indicator, year, target, link, school_codes) -> dict:
     """School rows, their spread and — only for a target that applies to every school (its scope) — the
     schools below it: 「市级示范园32所」 is not a goal for one kindergarten."""
-    units = School.objects.filter(active=True)
-    if school_codes is not None:
-        units = units.filter(code__in=school_codes)
+    units = every_active_school(School.objects.all()) if school_codes is None else \
+        School.objects.filter(active=True, code__in=school_codes)
     rows = sorted(school_values(indicators=[indicator], years=[year], schools=units), key=lambda r: r["unit_key"])
     scale = _scale(indicator)
     schools = [_row(r, scale) for r in rows] if school_codes is not None else []

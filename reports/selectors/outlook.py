@@ -1,6 +1,7 @@
 """Will we make it? The forecast and progress status of a target from the stored yearly figures
 (the arithmetic is `indicators.forecast`; this module only picks the series)."""
 from indicators import forecast
+from indicators.verdicts import row_is_provisional
 
 
 def fitted_series(years: list[int], values: dict) -> list[float | None]:
@@ -48,5 +49,4 @@ def _value(row):
     return None if not row or row.get("value") is None else float(row["value"])
 
 
-def _provisional(row) -> bool:
-    return bool(row) and 0 < row["schools_expected"] and row["schools_reported"] < row["schools_expected"]
+_provisional = row_is_provisional  # a point drawn from incomplete data: indicators.verdicts decides

@@ -7,7 +7,7 @@ from django.db.models import Count, Max, Q
 from indicators import forecast
 from indicators.models import Indicator, IndicatorValue, School, TargetLink
 from indicators.rollup.school_values import school_values
-from indicators.verdicts import INCOMPLETE, judge_with_link, margin_of
+from indicators.verdicts import INCOMPLETE, judge_with_link, margin_of, row_is_provisional
 from plans.models import ActionItem, AnnualTarget, ItemStatus, Plan
 from reports.selectors.outlook import outlook, trend_forecast
 
@@ -95,9 +95,7 @@ def _trend(link, targets_by_year: dict, values: dict, years) -> dict:
     }
 
 
-def _provisional(row) -> bool:
-    """A point drawn from incomplete data (some schools have not reported) is provisional."""
-    return bool(row) and 0 < row["schools_expected"] and row["schools_reported"] < row["schools_expected"]
+_provisional = row_is_provisional  # a point drawn from incomplete data: indicators.verdicts decides
 
 
 def summary_counts(cards: list[dict]) -> dict:

@@ -2,10 +2,10 @@
 from the query string. A bad value is named in a message and the default is used instead."""
 from dataclasses import dataclass, field
 
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from indicators.models import Ownership, SchoolType, Town
+from plans.context import plan_for_request, plans_of_request, use_plan
 from plans.models import Plan
 
 BREAKDOWN_PARAMS = [("town", "town"), ("school_type", "school_type"), ("ownership", "ownership")]
@@ -41,21 +41,19 @@ def _current_year() -> int:
     return timezone.localdate().year
 
 
-def read_filters(request, *, breakdowns: bool = True, prefer=None) -> Filters:
-    """``prefer``: plans to choose from first when the query names none (an indicator page picks
-    the newest plan that has a target measured by that indicator, not merely the newest plan)."""
-    plans = Plan.objects.order_by("-start_year", "-id")
-    raw_plan = request.GET.get("plan")
+def read_filters(request, *, breakdowns: bool = True, prefer=None, remember: bool = True) -> Filters:
+    """The plan is the request's (plans.context: ?plan=, else the remembered one, else the default; an unknown
+    ?plan= is a 404). ``prefer``: plans measuring what the page shows; when the query names no plan and the
+    request's plan is not among them, the newest of them is shown instead (an indicator page without ?plan=
+    opens on a plan that measures it, not on an empty one)."""
+    plan = plan_for_request(request, remember=remember)
+    if prefer is not None and not request.GET.get("plan"):
+        measuring = {row["plan"] for row in prefer}
+        preferred = [p for p in plans_of_request(request) if p.pk in measuring]
+        if preferred and plan.pk not in measuring:
+            plan = max(preferred, key=lambda p: (p.start_year, p.pk))
+            use_plan(request, plan)
     problems: list[str] = []
-    plan = plans.filter(key=raw_plan).first() if raw_plan else None
-    if plan is None and prefer is not None:
-        plan = plans.filter(pk__in=prefer).first()
-    plan = plan or plans.first()
-    if plan is None:
-        raise Http404(_("尚未导入实施方案"))
-    if raw_plan and plan.key != raw_plan:
-        problems.append(_("没有标识为 “%(raw)s” 的实施方案,已显示「%(title)s」") % {
-            "raw": raw_plan, "title": plan.title})
     year = _year(request.GET.get("year"), plan, problems)
     filters = Filters(plan=plan, year=year, problems=problems, values={"plan": plan.key, "year": year})
     if breakdowns:
@@ -70,12 +68,18 @@ def _unit(request, filters: Filters) -> None:
     for level, key in chosen:
         if key not in valid[level]:
             filters.problems.append(_("筛选条件取值 “%(key)s” 无效,已忽略") % {"key": key})
-    chosen = [(level, key) for level, key in chosen if key in valid[level]]
-    if len(chosen) > 1:
-        filters.problems.append(_("一次只能按一个维度筛选(镇/街道、学校类型或办学性质),已使用第一个"))
-    if chosen:
-        filters.unit = chosen[0]
-        filters.values[dict((lvl, p) for p, lvl in BREAKDOWN_PARAMS)[chosen[0][0]]] = chosen[0][1]
+    chosen = dict((level, key) for level, key in chosen if key in valid[level])
+    if "town" in chosen and "ownership" in chosen:  # stored: town × type and ownership × type, not town × ownership
+        filters.problems.append(_("镇/街道与办学性质不能同时筛选,已只按镇/街道筛选"))
+        chosen.pop("ownership")
+    param_of = {level: param for param, level in BREAKDOWN_PARAMS}
+    for level, key in chosen.items():
+        filters.values[param_of[level]] = key
+    if len(chosen) == 2:  # a cross-breakdown: 「某镇的幼儿园」, 「民办幼儿园」
+        first = "town" if "town" in chosen else "ownership"
+        filters.unit = (f"{first}_type", f"{chosen[first]}/{chosen['school_type']}")
+    elif chosen:
+        filters.unit = next(iter(chosen.items()))
 
 
 def filter_choices() -> dict:
