@@ -196,3 +196,46 @@ def test_an_approval_committing_while_a_run_starts_is_not_lost(cast, setting, ea
     assert_quiet_state_is_a_full_recomputation()
     assert IndicatorValue.objects.get(indicator=indicator, level="district").value == 75
     assert connection.vendor == "postgresql"
+
+
+@postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_runs_of_different_years_proceed_side_by_side(cast, setting, eager_celery):  # noqa: F811
+    period, _, _ = setting
+    earlier = _second_year(period)
+    _approve(cast, earlier, cast.school_a, cast.reporter_a, kids="100", puhui="90")
+    _approve(cast, period, cast.school_b, cast.reporter_b, kids="100", puhui="20")
+    inside, release = threading.Event(), threading.Event()
+    real = rollup_service.store.store_year
+
+    def slow_for_the_earlier_year(**kwargs):
+        if kwargs["year"] == earlier.year:
+            inside.set()
+            assert release.wait(timeout=30)
+        return real(**kwargs)
+
+    with mock.patch.object(rollup_service.store, "store_year", side_effect=slow_for_the_earlier_year):
+        thread, failure = _in_thread(lambda: rollup_service.rollup_run_all(year=earlier.year))
+        assert inside.wait(timeout=30)  # the earlier year's run holds its lock, mid-transaction
+        [later] = rollup_service.rollup_run_all(year=period.year)  # not blocked by it
+        assert later.status == RunStatus.SUCCEEDED
+        release.set()
+        thread.join(timeout=60)
+    assert not failure, failure
+    assert_quiet_state_is_a_full_recomputation()
+
+
+def test_the_nightly_re_roll_is_one_run_per_year_and_forgets_lost_years(cast, setting, eager_celery):  # noqa: F811
+    period, _, _ = setting
+    earlier = _second_year(period)
+    _approve(cast, earlier, cast.school_a, cast.reporter_a, kids="100", puhui="90")
+    _approve(cast, period, cast.school_a, cast.reporter_a, kids="100", puhui="80")
+    rollup_service.rollup_run_all()
+    ReportingPeriod.objects.filter(pk=earlier.pk).update(year=2020)  # 2021 lost its only period
+    runs = rollup_service.rollup_nightly()
+    nightly = RollupRun.objects.filter(pk__in=runs)
+    assert sorted(nightly.values_list("year", flat=True)) == [2020, 2022]
+    assert set(nightly.values_list("status", flat=True)) == {RunStatus.SUCCEEDED}  # eager: each ran at once
+    assert not IndicatorValue.objects.filter(year=2021).exists()
+    assert nightly.get(year=2022).drift_rows == 0  # stored 2022 was already a full recomputation
+    assert_quiet_state_is_a_full_recomputation()

@@ -6,9 +6,10 @@ a full recomputation from the approved data. What keeps it:
 * **Scheduling happens after the approval commits** (``transaction.on_commit``): a run that has already
   started reading is never joined by an approval it cannot see; joining a waiting run and the run
   starting are ordered by a row lock on the run.
-* **One rollup at a time, reading one snapshot**: a run takes a lock (a PostgreSQL advisory lock; SQLite
-  has one writer anyway), then reads every year in one REPEATABLE READ transaction and writes every year
-  in that same transaction — two runs never interleave, a failing year leaves every year as it was.
+* **One rollup of a year at a time, reading one snapshot**: a run takes its year's lock (PostgreSQL advisory
+  locks; SQLite has one writer anyway) — a run of every year takes them all — then reads in one REPEATABLE
+  READ transaction and writes in that same transaction: two runs of a year never interleave, a failing year
+  of a multi-year run leaves every year as it was, and runs of different years proceed side by side.
 * **Nothing waits for ever**: a run whose message was never queued (broker down) or whose worker died
   is picked up again by ``rollup_sweep`` (beat, every minute); the task retries on database errors.
 """
@@ -26,7 +27,7 @@ from indicators.models import IndicatorValue, RollupDelta, RollupRun, RunStatus,
 from indicators.rollup import engine, incremental, load, store
 
 log = logging.getLogger(__name__)
-_LOCK_KEY = 0x6564_7567  # "edug": the one advisory lock all rollups share
+_LOCK_KEY = 0x6564_7567  # "edug": the advisory locks of rollups are (this, 0) for all years and (this, year)
 
 
 def rollup_compute(*, year: int):
@@ -38,14 +39,21 @@ def rollup_compute(*, year: int):
 
 
 @contextlib.contextmanager
-def _exclusive_snapshot():
-    """Serialise rollups and give the run one consistent view of the data. The advisory lock is a session
-    lock taken *before* the transaction starts, so the snapshot is taken after the previous run committed."""
+def _exclusive_snapshot(year: int | None):
+    """Serialise the rollups of a year and give the run one consistent view of the data. Locks are session
+    advisory locks taken *before* the transaction starts, so the snapshot is taken after the previous run of
+    the year committed. A run of one year holds the all-years lock shared and its year's lock exclusive, so
+    runs of different years proceed side by side (two Celery workers share a nightly re-roll); a run of
+    every year holds the all-years lock exclusive."""
     postgres = connection.vendor == "postgresql"
     outermost = not connection.in_atomic_block  # inside a caller's transaction its snapshot is the one we get
     if postgres:
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s)", [_LOCK_KEY])
+            if year is None:
+                cursor.execute("SELECT pg_advisory_lock(%s, 0)", [_LOCK_KEY])
+            else:
+                cursor.execute("SELECT pg_advisory_lock_shared(%s, 0), pg_advisory_lock(%s, %s)",
+                               [_LOCK_KEY, _LOCK_KEY, int(year)])
     try:
         with transaction.atomic():
             if postgres and outermost:
@@ -55,7 +63,11 @@ def _exclusive_snapshot():
     finally:
         if postgres:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s)", [_LOCK_KEY])
+                if year is None:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, 0)", [_LOCK_KEY])
+                else:
+                    cursor.execute("SELECT pg_advisory_unlock(%s, %s), pg_advisory_unlock_shared(%s, 0)",
+                                   [_LOCK_KEY, int(year), _LOCK_KEY])
 
 
 def _start(run: RollupRun) -> bool:
@@ -81,7 +93,7 @@ def rollup_run(*, run: RollupRun) -> RollupRun:
     started = time.monotonic()
     drift = None
     try:
-        with _exclusive_snapshot():
+        with _exclusive_snapshot(run.year):
             known = load.years_with_periods()
             years = ([run.year] if run.year in known else []) if run.year else known
             if run.incremental and years:
@@ -218,6 +230,18 @@ def rollup_sweep() -> list[int]:
     for pk in stuck:
         _enqueue(RollupRun(pk=pk), countdown=0)
     return stuck
+
+
+def rollup_nightly() -> list[int]:
+    """The nightly re-roll as one queued run per year, so the Celery workers share it (each year is one
+    transaction of its own); years that lost their reporting periods are forgotten first."""
+    with _exclusive_snapshot(None):
+        known = load.years_with_periods()
+        _forget_years(only=None, keep=known)
+    runs = [RollupRun.objects.create(year=year, trigger="nightly") for year in known]
+    for run in runs:
+        _enqueue(run, countdown=0)
+    return [run.pk for run in runs]
 
 
 def rollup_run_all(*, trigger: str = "manual", year: int | None = None) -> list[RollupRun]:

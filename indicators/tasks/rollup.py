@@ -20,9 +20,10 @@ def rollup_period(run_id: int) -> int | None:
 
 @shared_task(name="indicators.tasks.rollup_all", acks_late=True, reject_on_worker_lost=True)
 def rollup_all() -> int:
-    from indicators.services.rollup import rollup_run_all
+    """Nightly: one run per year, queued, so the workers share the re-roll; each checks for drift."""
+    from indicators.services.rollup import rollup_nightly
 
-    return len(rollup_run_all(trigger="nightly"))
+    return len(rollup_nightly())
 
 
 @shared_task(name="indicators.tasks.rollup_sweep", acks_late=True)
