@@ -6,6 +6,7 @@ passed to ``eval``. Evaluation works on plain numbers and on pandas Series alike
 """
 import ast
 import operator
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -108,3 +109,20 @@ def _walk(node: ast.AST, values: Mapping, exact: bool):
 
 def _is_scalar_zero(value) -> bool:
     return isinstance(value, int | float | Decimal) and value == 0
+
+
+_TOKEN = re.compile(r"(?<![\w.])(?P<code>[A-Za-z_]\w*)|(?P<op>[*/+-])")
+_SYMBOLS = {"*": " × ", "/": " ÷ ", "+": " + ", "-": " − "}
+
+
+def formula_in_words(text: str, names: Mapping[str, str]) -> str:
+    """「在园幼儿数 × 100」 for ``children_enrolled * 100``: each element code by its Chinese name (a code with
+    no name stays as written), the operators as a reader writes them. For showing a formula, never for
+    evaluating one."""
+
+    def word(match: re.Match) -> str:
+        if match.group("op"):
+            return _SYMBOLS[match.group("op")]
+        return names.get(match.group("code")) or match.group("code")
+
+    return re.sub(r"\s+", " ", _TOKEN.sub(word, text or "")).strip()

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from indicators.views import collection
+from indicators.views import collection, links
 
 app_name = "indicators"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("submissions/<int:pk>/review/", collection.submission_detail, name="submission_detail"),
     path("submissions/<int:pk>/withdraw/", collection.withdraw, name="withdraw"),
     path("review/bulk-approve/", collection.bulk_approve, name="bulk_approve"),
+    path("links/<slug:measure>/", links.target_link, name="target_link"),
     path("excel/", include("indicators.excel_urls")),
     path("rollup/", include("indicators.rollup_urls")),
 ]

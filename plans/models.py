@@ -262,7 +262,7 @@ class AnnualTarget(models.Model):
         return words % {"baseline": display_number(self.baseline, self), "goal": plain}
 
     def display_actual(self, actual) -> str:
-        """A measured figure as the target writes it: 「1:1850」, 「是」, 「1200万元」."""
+        """A measured figure as the target writes it: 「1:1,850」, 「是」, 「1200万元」."""
         return "" if actual is None else display_number(actual, self)
 
     def is_met_by(self, actual: Decimal) -> bool:
@@ -292,10 +292,20 @@ def _fmt(number) -> str:
     return "" if number is None else f"{Decimal(number).normalize():f}"
 
 
+def ratio_text(number) -> str:
+    """「1:1,850」: a ratio target's measured figure (students per teacher) as the plan writes a ratio — whole and
+    with thousands separators from 100 on, one decimal below (1:13.5). Every page writes a ratio through here
+    (``display_number`` and ``reports.formatting.fmt_value``)."""
+    number = Decimal(str(number))
+    if number >= 100:
+        return f"1:{number.quantize(Decimal(1)):,}"
+    return f"1:{_fmt(number.quantize(Decimal('0.1')))}"
+
+
 def display_number(number, target) -> str:
     kind = getattr(target, "kind", TargetKind.NUMBER)
     if kind == TargetKind.RATIO:
-        return f"1:{_fmt(Decimal(number).quantize(Decimal(1)) if Decimal(number) >= 100 else number)}"
+        return ratio_text(number)
     if kind == TargetKind.MILESTONE:
         return str(_("是") if Decimal(number) >= 1 else _("否"))
     return f"{_fmt(number)}{target.unit}"

@@ -6,6 +6,7 @@ from django.http import Http404
 from edugov.models import Role
 from edugov.roles import profile_of, role_of
 from indicators.access import BUREAU, REVIEWERS, schools_visible_to
+from plans.models import Department
 from reports.models import ExportJob, MeetingSnapshot
 
 
@@ -61,4 +62,13 @@ def get_export_for_user(user, pk) -> ExportJob:
     try:
         return ExportJob.objects.get(pk=pk, created_by=user)
     except (ExportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_department_for_user(user, pk) -> Department:
+    """A department's scorecard is read by everyone with a role, as the actions dashboard is."""
+    require_dashboard_role(user)
+    try:
+        return Department.objects.prefetch_related("aliases").get(pk=pk)
+    except (Department.DoesNotExist, ValueError, TypeError, OverflowError):
         raise Http404 from None

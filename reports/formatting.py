@@ -2,6 +2,8 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from plans.models import ratio_text
+
 # Colour is never the only signal: each status has a word and a symbol too.
 STATUS_SYMBOLS = {"met": "✔", "close": "≈", "not_met": "✘", "incomplete": "…", "no_data": "?"}
 STATUS_LABELS = {"met": _("达标"), "close": _("接近"), "not_met": _("未达标"), "incomplete": _("数据未齐"),
@@ -21,7 +23,7 @@ def fmt_value(value, unit: str = "", decimals: int = 1, kind: str = "number") ->
     if _missing(value):
         return "—"
     if kind == "ratio":  # measured as students per teacher, written as the plan writes the ratio
-        return f"1:{float(value):,.0f}"
+        return ratio_text(value)
     if kind == "milestone":
         return gettext("是") if value >= 1 else gettext("否")
     number = f"{float(value):,.{decimals}f}"

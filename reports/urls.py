@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import balance, briefing, compare, dashboards, exports, meeting, report
+from reports.views import balance, briefing, compare, dashboards, departments, exports, meeting, report
 
 app_name = "reports"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("indicators/<slug:code>/", dashboards.indicator, name="indicator"),
     path("schools/<str:code>/", dashboards.school, name="school"),
     path("actions/", dashboards.actions, name="actions"),
+    path("departments/<int:pk>/", departments.department, name="department"),
     path("balance/", balance.balance, name="balance"),
     path("compare/", compare.compare, name="compare"),
     path("collection/", dashboards.collection, name="collection"),

@@ -85,7 +85,7 @@ def test_loader_refuses_a_kind_its_words_contradict(index, change, where, words)
 
 def test_goals_and_figures_read_as_the_plan_writes_them(kinds_plan):
     ratio = _get(kinds_plan, "psych_ratio")
-    assert ratio.display_goal() == "不低于1:2000" and ratio.display_actual(Decimal("1850.4")) == "1:1850"
+    assert ratio.display_goal() == "不低于1:2000" and ratio.display_actual(Decimal("1850.4")) == "1:1,850"
     assert _get(kinds_plan, "new_schools").display_goal() == "≥5所"
     assert _get(kinds_plan, "training_fund").display_goal() == "≥500万元"
     assert _get(kinds_plan, "after_school_rules").display_goal() == "完成"

@@ -106,7 +106,9 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
         "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
         "indicator": {"code": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
                       "unit": indicator.unit, "decimals": indicator.decimals, "direction": indicator.direction,
-                      "description": indicator.description},
+                      "description": indicator.description,
+                      # as the plan's target writes the figure: a ratio target's 1:1,850 at every level
+                      "kind": next(iter(targets.values())).kind if targets else "number"},
         "target_name": target.name if target else (link.measure if link else ""),
         "goal": target_goal(target) if target else None,
         "status": verdict["status"] if verdict else None, "verdict": verdict,
