@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
 from pathlib import Path
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.verdicts import CLOSE, INCOMPLETE, MET, NO_DATA, NOT_MET
@@ -54,6 +55,9 @@ class Section:
     students_element: str
     school_types: tuple[str, ...]
 
+    def label(self) -> str:
+        return self.name_en or self.name_zh if _english() else self.name_zh
+
 
 @dataclass(frozen=True)
 class Resource:
@@ -69,6 +73,14 @@ class Resource:
     elements: dict[str, str]
     standards: dict[str, Decimal]
     decimals: int = 2  # shown with this many decimals
+    resource_en: str = ""  # 「骨干教师」 in English, for 「还需」 on the English page
+
+    def label(self) -> str:
+        """The indicator's name in the reader's language (Chinese where the file gives no English)."""
+        return self.name_en or self.name_zh if _english() else self.name_zh
+
+    def resource_label(self) -> str:
+        return self.resource_en or self.resource_zh if _english() else self.resource_zh
 
 
 @dataclass(frozen=True)
@@ -194,7 +206,12 @@ def _resource(entry: dict, where: str, sections: list[str], problems: list[str])
         elements={s: elements.get(s, "") for s in sections},
         standards={s: _number(standards, s, f"{where}.standards", problems, low=0) for s in sections if s in standards},
         decimals=entry.get("decimals", 2) if entry.get("decimals", 2) in range(7) else 2,
+        resource_en=str(entry.get("resource_en", "")),
     )
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
 
 
 # ---------------------------------------------------------------- one school, one section
@@ -275,12 +292,12 @@ def school_assess(standards: Standards, section: Section, school: SchoolInput) -
     if reason:
         result.status, result.reasons = EXCLUDED, [reason]
         return result
-    missing = [r.name_zh for r in standards.indicators if school.values.get(r.elements[section.code]) is None]
+    missing = [r.label() for r in standards.indicators if school.values.get(r.elements[section.code]) is None]
     if students is None and len(missing) == len(standards.indicators):
-        result.reasons = [_("本年尚无审核通过的%(section)s学段数据") % {"section": section.name_zh}]
+        result.reasons = [_("本年尚无审核通过的%(section)s学段数据") % {"section": section.label()}]
         return result
     if not students:
-        result.reasons = [_("缺少%(section)s学段在校生数") % {"section": section.name_zh}]
+        result.reasons = [_("缺少%(section)s学段在校生数") % {"section": section.label()}]
         return result
     result.results = [_indicator_result(standards, section, r, school.values.get(r.elements[section.code]), students)
                       for r in standards.indicators]
@@ -314,7 +331,7 @@ def _indicator_result(standards: Standards, section: Section, resource: Resource
 
 
 def _school_reasons(standards: Standards, result: SchoolResult, below_floor: list[IndicatorResult]) -> list[str]:
-    names = {r.code: r.name_zh for r in standards.indicators}
+    names = {r.code: r.label() for r in standards.indicators}
     reasons = [_("%(met)d项达到标准(要求至少%(need)d项)") % {"met": result.met, "need": standards.min_met}]
     floor = f"{standards.floor_share * 100:.0f}%"
     for r in below_floor:
@@ -339,7 +356,7 @@ def _needs(standards: Standards, section: Section, result: SchoolResult, student
         r.need, r.need_to = float(amount), "floor" if to_floor else "standard"
         if amount > 0:
             out.append(_("还需增加%(what)s%(amount)s%(unit)s") % {
-                "what": resource.resource_zh, "amount": f"{amount:,.0f}", "unit": resource.resource_unit}
+                "what": resource.resource_label(), "amount": f"{amount:,.0f}", "unit": resource.resource_unit}
                 + (_("(达到标准的%(floor)s)") % {"floor": f"{standards.floor_share * 100:.0f}%"} if to_floor else ""))
     return out
 
@@ -434,7 +451,7 @@ def _summary(section: Section, resource: Resource, complete: list[SchoolResult])
 
 def _section_verdict(standards, section, judged, complete, summaries) -> tuple[str, list[str]]:
     if not judged:
-        return NO_DATA, [_("没有参加%(section)s评估的学校") % {"section": section.name_zh}]
+        return NO_DATA, [_("没有参加%(section)s评估的学校") % {"section": section.label()}]
     reasons = []
     failing = [s for s in complete if s.status == NOT_MET]
     if failing:
@@ -448,7 +465,8 @@ def _section_verdict(standards, section, judged, complete, summaries) -> tuple[s
     for item in summaries:
         if item.cv_ok is False:
             reasons.append(_("%(name)s差异系数%(cv).3f,高于%(max)s") % {
-                "name": item.name_zh, "cv": item.spread.cv, "max": f"{item.cv_max:.2f}"})
+                "name": item.name_en or item.name_zh if _english() else item.name_zh, "cv": item.spread.cv,
+                "max": f"{item.cv_max:.2f}"})
     if failing:
         return NOT_MET, reasons
     if missing:

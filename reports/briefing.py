@@ -3,13 +3,15 @@
 Deterministic templates, no language model: every number in the text is a figure of the snapshot's payload,
 formatted by ``reports.formatting`` exactly as the pages show it (a test checks each number against the
 payload). Sections follow the usual order of such a report: 总体情况, 主要指标完成情况, 行动计划推进情况,
-风险与问题, 数据说明.
+风险与问题, 数据说明. The 总体情况 paragraph is also the meeting's 「总体情况」 slide (reports.slides), word for word;
+风险与问题 ends with the 优质均衡 blockers frozen in the snapshot (reports.balance_text).
 """
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from reports.balance_text import blockers
 from reports.formatting import (
     OUTLOOK_LABELS,
     STATUS_LABELS,
@@ -20,6 +22,7 @@ from reports.formatting import (
 )
 
 CN_NUMBERS = "一二三四五六七八九十"
+SCHOOLS_NAMED = 5  # failing schools named in 风险与问题 before 「等」
 
 
 @dataclass
@@ -36,7 +39,7 @@ class Briefing:
 
 
 def _card_sentence(card: dict) -> str:
-    actual = fmt_value(card["actual"], card["unit"], card["decimals"])
+    actual = fmt_value(card["actual"], card["unit"], card["decimals"], card.get("kind", "number"))
     status = str(STATUS_LABELS[card["status"]])
     parts = [f"{card['name']}{actual},目标{card['goal']['display']},{status}"]
     margin = margin_text(card.get("margin"), card["unit"], card["decimals"])
@@ -54,7 +57,7 @@ def _card_sentence(card: dict) -> str:
     return ";".join(parts) + "。"
 
 
-def _overall(overview: dict) -> Section:
+def overall(overview: dict) -> Section:
     s = {"incomplete": 0, **overview["summary"]}
     text = (f"{overview['year']}年纳入监测的{s['total']}项指标中,达标{s['met']}项,接近{s['close']}项,"
             f"未达标{s['not_met']}项")
@@ -89,19 +92,23 @@ def _actions(overview: dict) -> Section:
     return Section("行动计划推进情况", [text])
 
 
-def _risks(overview: dict) -> Section:
+def _balance_sentences(balance: dict | None) -> list[str]:
+    return [f"{b['headline']};{b['note']}。" for b in blockers(balance, named=SCHOOLS_NAMED, symbol=False)]
+
+
+def _risks(overview: dict, balance: dict | None = None) -> Section:
     risks = overview.get("risks")
     if risks is None:
         risks = [c for c in overview["cards"] if c["status"] in ("not_met", "close")]
     if not risks:
-        return Section("风险与问题", ["本年度监测指标暂无未达标或进度滞后的风险。"])
+        return Section("风险与问题", ["本年度监测指标暂无未达标或进度滞后的风险。", *_balance_sentences(balance)])
     paragraphs = []
     for card in risks:
         text = _card_sentence(card)
         if card.get("gap_note"):
             text += "差距说明:" + card["gap_note"]
         paragraphs.append(text)
-    return Section("风险与问题", paragraphs)
+    return Section("风险与问题", paragraphs + _balance_sentences(balance))
 
 
 def _as_of(payload: dict) -> str:
@@ -124,7 +131,8 @@ def _notes(payload: dict, as_of: str) -> Section:
 def build_briefing(*, payload: dict, title: str) -> Briefing:
     overview = payload["overview"]
     as_of = _as_of(payload)
-    sections = [_overall(overview), _targets(overview), _actions(overview), _risks(overview), _notes(payload, as_of)]
+    sections = [overall(overview), _targets(overview), _actions(overview), _risks(overview, payload.get("balance")),
+                _notes(payload, as_of)]
     return Briefing(title=title, sections=sections, as_of=as_of)
 
 

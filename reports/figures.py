@@ -10,7 +10,7 @@ builder's output with ``go.Figure`` instead."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from reports.formatting import STATUS_COLOURS, fmt_value, status_text
+from reports.formatting import STATUS_COLOURS, STATUS_SYMBOLS, fmt_value, status_text
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 ACTUAL = "#0b5cad"
@@ -241,4 +241,58 @@ def completeness_figure(rows: list[dict], *, label_key: str, title: str) -> dict
     layout = _layout(title, height=380, barmode="stack", xaxis={"tickangle": -30})
     layout["yaxis"]["title"] = {"text": _("学校数(所)")}
     layout["yaxis"].update(count_axis([sum(r.get(status, 0) for status, _name in COMPLETENESS_PARTS) for r in rows]))
+    return figure(traces, layout)
+
+
+def balance_cv_figure(trend: dict, *, title: str, height: int = 300) -> dict:
+    """优质均衡: the largest 差异系数 of each year against the section's maximum (a dashed line, written on the chart).
+    A year above it is marked ✘ and drawn red, named 「差异系数超标」 in the legend, as the year table marks it; a year
+    whose schools are still reporting is hollow and 「(暂)」. Labels sit on the side of the point away from the line.
+    trend: {"years", "cv" (largest per year, None without one), "indicator" (its name), "provisional", "cv_max"}."""
+    years, limit = [str(y) for y in trend["years"]], trend["cv_max"]
+    over = [cv is not None and cv > limit for cv in trend["cv"]]
+    cross = " " + STATUS_SYMBOLS["not_met"]
+    labels = ["" if cv is None else f"{cv:.3f}" + (_("(暂)") if p else "") + (cross if o else "") + f"<br>{name}"
+              for cv, name, p, o in zip(trend["cv"], trend["indicator"], trend["provisional"], over, strict=True)]
+    points = dict(type="scatter", x=years, y=trend["cv"], mode="lines+markers+text", name=_("最大差异系数"),
+                  line={"color": ACTUAL, "width": 3}, text=labels, cliponaxis=False,
+                  textposition=["top center" if o else "bottom center" for o in over],
+                  marker={"size": 10, "color": ACTUAL, "line": {"width": 2, "color": ACTUAL},
+                          "symbol": ["circle-open" if p else "circle" for p in trend["provisional"]]},
+                  hovertemplate="%{x}: %{text}<extra></extra>")
+    flagged = dict(type="scatter", x=[y for y, o in zip(years, over, strict=True) if o],
+                   y=[cv for cv, o in zip(trend["cv"], over, strict=True) if o], mode="markers",
+                   name=STATUS_SYMBOLS["not_met"] + " " + _("差异系数超标"), hoverinfo="skip",
+                   marker={"size": 14, "color": STATUS_COLOURS["not_met"], "symbol": "x"})
+    line = dict(type="scatter", x=years, y=[limit] * len(years), mode="lines", name=_("上限"),
+                line={"color": GOAL, "dash": "dash", "width": 2},
+                hovertemplate=_("上限") + f" {limit:.2f}<extra></extra>")
+    layout = _layout(title, height=height, xaxis={"type": "category", "categoryorder": "array",
+                                                  "categoryarray": years})
+    top = max([v for v in trend["cv"] if v is not None] + [limit])
+    layout["yaxis"].update(range=[0, top * 1.45], tickformat=".2f", title={"text": _("差异系数")})
+    layout["margin"] = {**layout["margin"], "t": 40}
+    layout["annotations"] = [{"xref": "paper", "x": 1, "y": limit, "yanchor": "bottom", "xanchor": "right",
+                              "showarrow": False, "text": _("上限") + f" {limit:.2f}", "font": {"color": GOAL}}]
+    return figure([line, points, *([flagged] if any(over) else [])], layout)
+
+
+def balance_schools_figure(trend: dict, *, title: str, height: int = 300) -> dict:
+    """优质均衡: the schools of a section by year, stacked — meeting the school rule, missing it, figures not yet
+    approved — each part named with its status word and its count written in the bar.
+    trend: {"years", "passing", "failing", "missing"}."""
+    years = [str(y) for y in trend["years"]]
+    parts = [("passing", _("达到学校要求"), "met"), ("failing", _("未达到学校要求"), "not_met"),
+             ("missing", _("数据未齐"), "incomplete")]
+    traces = [dict(type="bar", name=name, x=years, y=trend[key], marker={"color": STATUS_COLOURS[status]},
+                   text=[f"{v:,}" if v else "" for v in trend[key]], textposition="inside",
+                   insidetextanchor="middle", textfont={"color": "#fff"},
+                   hovertemplate="%{x} " + name + ": %{y:,}" + _("所") + "<extra></extra>")
+              for key, name, status in parts]
+    layout = _layout(title, height=height, barmode="stack", xaxis={"type": "category"})
+    layout["legend"] = {**layout["legend"], "traceorder": "normal"}
+    totals = [sum(v) for v in zip(trend["passing"], trend["failing"], trend["missing"], strict=True)]
+    layout["yaxis"]["title"] = {"text": _("学校数(所)")}
+    layout["yaxis"].update(count_axis(totals))
+    layout["margin"] = {**layout["margin"], "t": 40}
     return figure(traces, layout)

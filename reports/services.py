@@ -12,6 +12,7 @@ from indicators.models import Indicator
 from plans.models import Plan
 from reports import naming
 from reports.models import ExportJob, ExportKind, ExportStatus, MeetingSnapshot
+from reports.selectors.balance import balance_brief
 from reports.selectors.indicator import indicator_payload
 from reports.selectors.meeting import meeting_extras
 from reports.selectors.overview import overview_payload
@@ -21,12 +22,13 @@ log = logging.getLogger(__name__)
 
 def snapshot_payload(*, plan: Plan, year: int, indicators: list[Indicator]) -> dict:
     """What the slides draw: the overview plus each chosen indicator (no school lists), the programme of each
-    target, the bureau's name and the action plan (reports.selectors.meeting)."""
+    target, the bureau's name and the action plan (reports.selectors.meeting), and the year's 优质均衡 readiness
+    (reports.selectors.balance.balance_brief), frozen with the rest."""
     overview = overview_payload(plan=plan, year=year)
     chosen = [indicator_payload(plan=plan, indicator=i, year=year, with_schools=False) for i in indicators]
     stamps = [s for s in [overview["data_as_of"], *(c["data_as_of"] for c in chosen)] if s]
     return {"overview": overview, "indicators": chosen, "data_as_of": max(stamps) if stamps else None,
-            **meeting_extras(plan=plan, today=timezone.localdate())}
+            "balance": balance_brief(year=year), **meeting_extras(plan=plan, today=timezone.localdate())}
 
 
 def snapshot_freeze(*, plan: Plan, year: int, title: str, indicator_codes: list[str], by) -> MeetingSnapshot:

@@ -1,15 +1,18 @@
 """The 推进会 slides, as data: meeting mode draws them in the browser and the PowerPoint deck writes the same
 slides, in the same order, under the same headlines.
 
-Order: cover, agenda, the target slides by programme (工程) — each target, then its towns where the target
-applies to towns — the action plan (department × year heatmap, overdue items by department), then
-「需要研究解决的问题」. Every verdict word comes from the card (indicators.verdicts.judge); this module only
+Order: cover, agenda, 「总体情况」 (the briefing's own paragraph, reports.briefing), the target slides by programme
+(工程) — each target, then its towns where the target applies to towns — the action plan (department × year heatmap,
+overdue items by department), then 「需要研究解决的问题」 (the targets, then the 优质均衡 blockers frozen in the
+snapshot). Every verdict word comes from the card (indicators.verdicts.judge); this module only
 puts it into sentences (reports.formatting)."""
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from reports.formatting import coverage_text, fmt_value, margin_text, status_text, summary_line
+from reports.balance_text import blockers
+from reports.briefing import overall
+from reports.formatting import STATUS_ORDER, coverage_text, fmt_value, margin_text, status_text, summary_line
 
 PROBLEM_STATUSES = ("not_met", "close", "incomplete")
 PROBLEMS_PER_SLIDE = 3
@@ -17,13 +20,15 @@ ITEMS_PER_SLIDE = 6
 ITEM_SLIDES = 3
 DEPARTMENTS_PER_SLIDE = 13
 NOTE_CHARS = 90
+BALANCE_NAMED = 3  # failing schools named on a problem slide before 「等」
 ITEM_CHARS = 34
 OTHER = 999  # targets of no programme come after the programmes, in the plan's order
 
 
 def target_headline(card: dict) -> str:
     """「2022年普惠性幼儿园覆盖率87.9%,目标≥86%,✔ 达标(高出1.9个百分点)」"""
-    value = "" if card["actual"] is None else fmt_value(card["actual"], card["unit"], card["decimals"])
+    value = "" if card["actual"] is None else fmt_value(card["actual"], card["unit"], card["decimals"],
+                                                        card.get("kind", "number"))
     details = [margin_text(card.get("margin"), card["unit"], card["decimals"])]
     if card.get("provisional"):
         details.append(coverage_text(card["schools_reported"], card["schools_expected"]))
@@ -129,15 +134,36 @@ def _items_by_department(actions: dict) -> list[dict]:
     return rows
 
 
+def summary_slide(payload: dict) -> dict:
+    """「总体情况」: the briefing's 总体情况 paragraph word for word, and its counts as tiles, each status with its
+    symbol and word."""
+    overview = payload["overview"]
+    counts = {**dict.fromkeys(STATUS_ORDER, 0), **overview["summary"]}
+    tiles = [{"value": f"{counts['total']:,}", "label": _("监测指标"), "status": ""}]
+    tiles += [{"value": f"{counts[s]:,}", "label": status_text(s), "status": s} for s in STATUS_ORDER
+              if counts[s] or s in ("met", "close", "not_met")]
+    programmes = overview.get("progress", {}).get("programmes", [])
+    total, done = sum(p["total"] for p in programmes), sum(p["done"] for p in programmes)
+    if total:
+        tiles.append({"value": f"{done:,}/{total:,}", "label": _("行动计划条目已完成"), "status": "", "wide": True})
+    return {"kind": "summary", "kicker": _("汇报材料"), "title": _("总体情况"),
+            "text": overall(overview).paragraphs[0], "tiles": tiles}
+
+
 def problem_slides(payload: dict) -> list[dict]:
     overview = payload["overview"]
     cards = [c for c in ordered_cards(overview["cards"], payload.get("programmes") or {})
              if c["status"] in PROBLEM_STATUSES]
     problems = [{"headline": target_headline(c), "status": c["status"], "note": _clip(c.get("gap_note"), NOTE_CHARS)}
                 for c in cards]
-    pages = _chunks(problems, PROBLEMS_PER_SLIDE)
+    balance = [{**b, "note": _clip(b["note"], NOTE_CHARS)}
+               for b in blockers(payload.get("balance"), named=BALANCE_NAMED)]
+    kicker = _("%(n)s项目标未达标、接近或数据未齐") % {"n": len(problems)}
+    if balance:
+        kicker += _(",义务教育优质均衡%(n)s个学段未达要求") % {"n": len(balance)}
+    pages = _chunks(problems + balance, PROBLEMS_PER_SLIDE)
     title = _("需要研究解决的问题")
-    return [{"kind": "problems", "kicker": _("%(n)s项目标未达标、接近或数据未齐") % {"n": len(problems)},
+    return [{"kind": "problems", "kicker": kicker,
              "title": title if len(pages) == 1 else f"{title}({n}/{len(pages)})", "problems": part}
             for n, part in enumerate(pages, 1)]
 
@@ -145,20 +171,26 @@ def problem_slides(payload: dict) -> list[dict]:
 def meeting_slides(payload: dict, *, title: str, date_text: str, as_of_text: str, live: bool) -> list[dict]:
     """Every slide of the meeting, numbered; the agenda names the pages of each part."""
     targets, actions, problems = target_slides(payload), action_slides(payload.get("actions")), problem_slides(payload)
+    summary = summary_slide(payload)
     overview = payload["overview"]
     cover = {"kind": "cover", "title": title, "bureau": payload.get("bureau", ""), "date": date_text,
              "as_of": as_of_text, "plan": overview["plan"]["title"], "live": live}
     start = 3
     parts = []
-    for heading, slides, summary in [
-            (_("一、年度目标完成情况"), targets, summary_line(overview)),
-            (_("二、行动计划推进情况"), actions, actions[0]["title"] if actions else _("无行动计划数据")),
-            (_("三、需要研究解决的问题"), problems, problems[0]["kicker"])]:
-        pages = _("第%(first)s–%(last)s页") % {"first": start, "last": start + len(slides) - 1} if slides else ""
-        parts.append({"heading": heading, "summary": summary, "pages": pages})
+    for heading, slides, line in [
+            (_("一、总体情况"), [summary], _("摘自汇报材料")),
+            (_("二、年度目标完成情况"), targets, summary_line(overview)),
+            (_("三、行动计划推进情况"), actions, actions[0]["title"] if actions else _("无行动计划数据")),
+            (_("四、需要研究解决的问题"), problems, problems[0]["kicker"])]:
+        pages = ""
+        if len(slides) == 1:
+            pages = _("第%(first)s页") % {"first": start}
+        elif slides:
+            pages = _("第%(first)s–%(last)s页") % {"first": start, "last": start + len(slides) - 1}
+        parts.append({"heading": heading, "summary": line, "pages": pages})
         start += len(slides)
     agenda = {"kind": "agenda", "title": _("会议议程"), "parts": parts}
-    slides = [cover, agenda, *targets, *actions, *problems]
+    slides = [cover, agenda, summary, *targets, *actions, *problems]
     for number, slide in enumerate(slides, 1):
         slide["number"] = number
     return slides

@@ -106,6 +106,11 @@ def test_every_meeting_slide_reads_from_the_back_row(live_server, district, brow
         if page.locator(".slide.current .chart[data-figure]").count():
             page.wait_for_selector(".slide.current .chart[data-drawn='1'] .main-svg")
         found = page.evaluate(MEASURE)
+        # a figure in a box (the 「总体情况」 counts) must fit its box, which the slide's own bounds do not show
+        tight = page.evaluate("[...document.querySelectorAll('.slide.current .tile-value, .slide.current .tile-label')]"
+                              ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)")
+        if tight:
+            problems.append(f"slide {number}: {tight} wider than its box")
         page.screenshot(path=str(ARTIFACTS / f"meeting-slide-{number:02d}.png"))
         if found["smallest"] < MIN_PX:
             problems.append(f"slide {number}: {found['smallest']}px 「{found['where']}」")

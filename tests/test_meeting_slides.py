@@ -9,6 +9,7 @@ from pptx.oxml.ns import qn
 
 from indicators.models import District
 from plans.models import ItemStatus, Programme, TargetSource
+from reports.briefing import build_briefing
 from reports.exports.deck import build_deck
 from reports.models import MeetingSnapshot
 from reports.selectors.meeting import programmes_of_measures
@@ -73,7 +74,7 @@ def _slides(plan, by, **kw):
 def test_meeting_runs_cover_agenda_targets_actions_problems(cast, data):
     _, slides = _slides(data, cast.reviewer)
     kinds = [s["kind"] for s in slides]
-    assert kinds[:2] == ["cover", "agenda"] and kinds[-1] == "problems"
+    assert kinds[:3] == ["cover", "agenda", "summary"] and kinds[-1] == "problems"
     assert kinds.index("heatmap") > max(i for i, k in enumerate(kinds) if k in ("target", "towns"))
     assert slides[0]["bureau"] == "东胜区教育体育局" and slides[0]["as_of"] == "数据截至 2022-03-01 09:30"
     targets = [s for s in slides if s["kind"] == "target"]
@@ -87,7 +88,9 @@ def test_meeting_runs_cover_agenda_targets_actions_problems(cast, data):
     problems = [p for s in slides if s["kind"] == "problems" for p in s["problems"]]
     assert [p["note"] for p in problems][0] == "两所民办园转普惠的审批延后到次年。"
     agenda = slides[1]["parts"]
-    assert agenda[0]["pages"] == f"第3–{2 + len(targets) + 1}页"
+    assert [p["heading"] for p in agenda] == ["一、总体情况", "二、年度目标完成情况", "三、行动计划推进情况",
+                                              "四、需要研究解决的问题"]
+    assert agenda[0]["pages"] == "第3页" and agenda[1]["pages"] == f"第4–{3 + len(targets) + 1}页"
 
 
 def _client(client, user):
@@ -129,7 +132,7 @@ def test_deck_follows_the_meeting_order_and_headlines(cast, data):
     titles = [s.shapes.title.text_frame.text for s in deck.slides]
     assert titles[0] == "2021年度推进会" and titles[1] == "会议议程"
     assert titles[2:] == [s["title"] for s in slides[2:]]
-    assert titles[2].startswith("2021年普惠性幼儿园覆盖率84.2%,目标≥86%")
+    assert titles[2] == "总体情况" and titles[3].startswith("2021年普惠性幼儿园覆盖率84.2%,目标≥86%")
     charts = [i for i, s in enumerate(deck.slides) if any(shape.has_chart for shape in s.shapes)]
     assert charts == [i for i, s in enumerate(slides) if s["kind"] in ("target", "towns")]  # native, editable
     cover = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
@@ -143,3 +146,37 @@ def test_every_deck_run_names_an_east_asian_font(cast, data):
         for run in slide.shapes._spTree.iter(qn("a:r")):
             ea = run.find(qn("a:rPr")).find(qn("a:ea"))
             assert ea is not None and ea.get("typeface") == "Microsoft YaHei"
+
+
+def test_summary_slide_is_the_briefings_overall_paragraph_with_its_counts(cast, data):
+    snapshot, slides = _slides(data, cast.reviewer)
+    summary = slides[2]
+    briefing = build_briefing(payload=snapshot.payload, title=snapshot.title)
+    assert summary["kind"] == "summary" and summary["title"] == "总体情况"
+    assert summary["text"] == briefing.sections[0].paragraphs[0]
+    assert summary["text"].startswith("2021年纳入监测的2项指标中,达标0项,接近1项,未达标1项")
+    # every count on the tiles is the snapshot's own
+    counts = snapshot.payload["overview"]["summary"]
+    tiles = {t["status"] or t["label"]: t["value"] for t in summary["tiles"]}
+    assert tiles["监测指标"] == str(counts["total"])
+    assert [tiles[s] for s in ("met", "close", "not_met")] == [str(counts[s]) for s in ("met", "close", "not_met")]
+    programmes = snapshot.payload["overview"]["progress"]["programmes"]
+    done, total = sum(p["done"] for p in programmes), sum(p["total"] for p in programmes)
+    assert tiles["行动计划条目已完成"] == f"{done}/{total}"
+    assert f"行动计划条目共{total}项,已完成{done}项" in summary["text"]
+
+
+def test_deck_shows_the_summary_slide_as_text(cast, data):
+    snapshot, slides = _slides(data, cast.reviewer)
+    deck = Presentation(io.BytesIO(build_deck(snapshot)))
+    texts = [shape.text_frame.text for shape in deck.slides[2].shapes if shape.has_text_frame]
+    assert texts[0] == "总体情况"
+    assert slides[2]["text"] in texts  # python-pptx text, word for word the briefing's
+    assert all(t["value"] in " ".join(texts) and t["label"] in " ".join(texts) for t in slides[2]["tiles"])
+    assert not any(shape.has_chart for shape in deck.slides[2].shapes)
+
+
+def test_summary_slide_renders_on_the_meeting_page(client, cast, data):
+    snapshot, slides = _slides(data, cast.reviewer)
+    body = _client(client, cast.leader).get(reverse("reports:meeting", args=[snapshot.pk])).content.decode()
+    assert 'class="slide slide-summary' in body and slides[2]["text"] in body

@@ -1,5 +1,6 @@
 """The PowerPoint deck of a meeting snapshot: the meeting mode's slides (reports.slides), in the same order
-under the same headlines — cover, agenda, the targets by programme, the action plan, the problems — with
+under the same headlines — cover, agenda, 总体情况 (the briefing's paragraph), the targets by programme, the action
+plan, the problems — with
 native, editable charts and tables. Every run carries an East-Asian font, so Office and WPS render alike.
 Type is 14 pt and up: on a 13.33-inch slide shown at 1920 px, 12 pt is the 24 px floor of meeting mode."""
 from contextlib import contextmanager
@@ -87,6 +88,20 @@ def _agenda(deck, data, footer, total) -> None:
     _box(slide, 0.8, 1.9, WIDTH - 1.6, 4.8, lines)
 
 
+def _summary(deck, data, footer, total) -> None:
+    """The briefing's 总体情况 paragraph as text, then its counts as boxes, each status in its colour and word."""
+    slide = _page(deck, data, footer, total)
+    _box(slide, 0.6, 1.9, WIDTH - 1.2, 2.4, [(data["text"], 22, False, INK)])
+    tiles, gap, left = data["tiles"], 0.2, 0.6
+    share = (WIDTH - 1.2 - gap * (len(tiles) - 1)) / sum(2 if t.get("wide") else 1 for t in tiles)
+    for tile in tiles:  # a wide tile (「155/215」) takes two shares, as on the screen
+        colour = STATUS_COLOURS[tile["status"]] if tile["status"] else BRAND
+        width = share * (2 if tile.get("wide") else 1)
+        box = _box(slide, left, 4.6, width, 1.9, [(tile["value"], 36, True, colour), (tile["label"], 16, True, INK)])
+        box.line.color.rgb = _rgb(colour)
+        left += width + gap
+
+
 def _number_format(unit: str, decimals: int) -> str:
     base = "#,##0" + ("." + "0" * decimals if decimals else "")
     return base + ('"%"' if unit == "%" else "")
@@ -167,7 +182,7 @@ def _target(deck, data, footer, total) -> None:
         goal.data_labels.font.color.rgb = _rgb(GOAL)
         chart.plots[0].series[0].data_labels.position = XL_LABEL_POSITION.ABOVE
     colour = STATUS_COLOURS[card["status"]]
-    lines = [(fmt_value(card["actual"], card["unit"], card["decimals"]), 40, True, INK),
+    lines = [(fmt_value(card["actual"], card["unit"], card["decimals"], card.get("kind", "number")), 40, True, INK),
              (_("目标") + " " + card["goal"]["display"], 20, False, MUTED),
              (f"{STATUS_SYMBOLS[card['status']]} {STATUS_LABELS[card['status']]}", 26, True, colour)]
     extra = [margin_text(card.get("margin"), card["unit"], card["decimals"]),
@@ -264,8 +279,8 @@ def _problems(deck, data, footer, total) -> None:
     _box(slide, 0.6, 1.9, WIDTH - 1.2, 4.9, lines)
 
 
-BUILDERS = {"cover": _cover, "agenda": _agenda, "target": _target, "towns": _towns, "heatmap": _heatmap,
-            "departments": _departments, "items": _items, "problems": _problems}
+BUILDERS = {"cover": _cover, "agenda": _agenda, "summary": _summary, "target": _target, "towns": _towns,
+            "heatmap": _heatmap, "departments": _departments, "items": _items, "problems": _problems}
 TEXT_PROPERTIES = (qn("a:rPr"), qn("a:defRPr"), qn("a:endParaRPr"))
 # a:rPr children that come after the fonts in the schema (ln, fills, effects, highlight, uLn, uFill come before)
 AFTER_FONTS = {qn(t) for t in ("a:cs", "a:sym", "a:hlinkClick", "a:hlinkMouseOver", "a:rtl", "a:extLst")}

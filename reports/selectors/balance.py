@@ -110,3 +110,32 @@ def _trend(standards: Standards, by_year: dict) -> list[dict]:
         rows.append({"section": section, "points": points})
     return rows
 
+
+
+def balance_brief(*, year: int) -> dict | None:
+    """One year's readiness as plain data for a meeting snapshot, frozen with it so that the briefing and the slides
+    do not move when more figures are approved: per section its verdict, its counts, the schools that miss the rule
+    (fewest standards met first) and the 差异系数 above their maximum. None when the standards file is broken or the
+    year collects no section figures; three queries, like the page."""
+    try:
+        standards = balance_standards()
+    except StandardsError:
+        return None
+    if year not in balance_years(standards):
+        return None
+    schools = _schools(standards)
+    figures = _approved_figures(standards, [year], [s.id for s in schools])
+    inputs = _inputs(schools, figures, year)
+    results = [section_assess(standards, section, inputs) for section in standards.sections]
+    return {"year": year, "min_met": standards.min_met, "floor_percent": int(standards.floor_share * 100),
+            "sections": [_section_brief(result) for result in results if result.expected]}
+
+
+def _section_brief(result) -> dict:
+    failing = sorted((s for s in result.schools if s.status == NOT_MET), key=lambda s: (s.met, s.code))
+    over = [{"name_zh": item.name_zh, "name_en": item.name_en, "cv": round(item.spread.cv, 3),
+             "cv_max": item.cv_max} for item in result.indicators if item.cv_ok is False]
+    return {"code": result.section.code, "name_zh": result.section.name_zh, "name_en": result.section.name_en,
+            "status": result.status, "expected": result.expected, "reported": result.reported,
+            "passing": result.passing, "failing": result.failing, "failing_schools": [s.name for s in failing],
+            "cv_over": over}
