@@ -89,7 +89,7 @@ def test_town_reviewer_reminds_and_counts_only_its_town(client, cast, period, wo
     client.force_login(cast.town_reviewer)
     page = client.get(reverse("indicators:review_period", args=[period.pk])).content.decode()
     assert f'data-school="{cast.school_b.code}"' not in page
-    assert '<p class="big">3</p>' in page  # 应报: school_a, C, D of town A
+    assert 'data-count="expected">3</p>' in page  # 应报: school_a, C, D of town A
     progress = period_completeness(period=period, town_id=cast.town_a.pk)
     assert progress["expected"] == 3 and progress["counts"]["not_started"] == 2
     client.post(reverse("indicators:remind", args=[period.pk]))
@@ -102,7 +102,7 @@ def test_town_reviewer_home_counts_only_its_towns_forms(client, cast, period, wo
     client.force_login(cast.town_reviewer)
     page = client.get(reverse("indicators:home")).content.decode()
     row = page[page.index(f"<td>{period.dataset.name_zh}</td>"):]  # the periods table, not the queue
-    assert '<td class="num">1</td>' in row[:row.index("</tr>")]
+    assert f'data-progress="{period.pk}">1/3<' in row[:row.index("</tr>")]  # 已提交/应报 in town A only
 
 
 @pytest.mark.parametrize("who", ["reporter_a", "staff_edu", "leader", "outsider"])
@@ -125,7 +125,7 @@ def test_late_list_exports_to_excel(client, cast, period, world):
     # the three not started, and school_a, which submitted today: after the (moved) deadline
     assert set(rows) == {cast.school_a.code, cast.school_b.code, school_c.code, school_d.code}
     assert rows[school_c.code][4] == 3 and rows[school_c.code][5] == 1 and rows[school_d.code][5] == 0
-    assert rows[school_c.code][3] == "未开始" and rows[cast.school_a.code][3] == "已上报"
+    assert rows[school_c.code][3] == "未开始" and rows[cast.school_a.code][3] == "待审核"
 
 
 @pytest.mark.parametrize(("who", "status", "rows"), [
@@ -147,7 +147,7 @@ def test_on_time_rate_is_not_100_percent_before_the_deadline_while_schools_are_m
                                                                                         world):
     client.force_login(cast.reviewer)
     progress = period_completeness(period=period)
-    assert progress["rate_provisional"] is True and progress["on_time_rate"] == 1.0
+    assert progress["rate_provisional"] is True and progress["ever_submitted"] == 1
     page = client.get(reverse("indicators:review_period", args=[period.pk])).content.decode()
     card = page[page.index('id="on-time"'):]
     card = card[:card.index("</div>")]

@@ -115,7 +115,7 @@ class ReportingPeriod(models.Model):
 
 class SubmissionStatus(models.TextChoices):
     DRAFT = "draft", _("草稿")
-    SUBMITTED = "submitted", _("已上报")
+    SUBMITTED = "submitted", _("待审核")  # sent, waiting for a reviewer now; not 「已上报」, which reads as ever sent
     CHECKED = "checked", _("镇街已审核")
     APPROVED = "approved", _("已审核通过")
     RETURNED = "returned", _("已退回")

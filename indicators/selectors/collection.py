@@ -23,7 +23,12 @@ from indicators.validation import soft_check_reasons
 STATUSES = [s.value for s in SubmissionStatus]
 DONE = {SubmissionStatus.SUBMITTED, SubmissionStatus.CHECKED, SubmissionStatus.APPROVED}
 # One vocabulary for a school's progress in a period: the submission statuses, and 未开始 for no submission.
+# 待审核 is a form sent and waiting for a reviewer now; 已提交 (ever_submitted) counts every school that has sent
+# its form at some point, whatever happened to it since; 已审核通过 is approved. None of them is 「已上报」/「已报」,
+# which read as any of the three.
 PROGRESS_LABELS = {**dict(SubmissionStatus.choices), "not_started": _("未开始")}
+# the order every page lists them in, from not started to approved; together they add up to 应报
+PROGRESS_ORDER = ["not_started", "draft", "submitted", "checked", "approved", "returned"]
 
 
 def dataset_elements(dataset: DataSet, *, with_required: bool = False) -> list:
@@ -124,12 +129,12 @@ def period_completeness(*, period: ReportingPeriod, town_id: int | None = None, 
     return {
         "expected": len(rows),
         "counts": counts,
-        # among the forms sent, the share sent by the deadline (kept for the collection dashboard)
-        "on_time_rate": (on_time / submitted) if submitted else None,
+        # the counts in PROGRESS_ORDER with their words, for every page that lists them: they sum to expected
+        "states": [{"key": key, "label": PROGRESS_LABELS[key], "n": counts[key]} for key in PROGRESS_ORDER],
         # 按时上报率 as people mean it: schools that reported on time among all expected. Before the deadline,
         # while schools are still missing, it is not a rate yet: the page shows the count instead of a 100%.
         "on_time": on_time,
-        "submitted": submitted,
+        "ever_submitted": submitted,  # 已提交: sent at some point (not counts["submitted"], 待审核 now)
         "on_time_share": (on_time / len(rows)) if rows else None,
         "rate_provisional": today <= deadline and missing > 0,
         "not_started": not_started,
