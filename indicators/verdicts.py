@@ -100,9 +100,11 @@ def margin_of(target, actual) -> float | None:
 
 def judge_with_link(*, target, link, indicator, row) -> Verdict:
     """The verdict on ``target`` from a stored indicator value ``row`` (a mapping with value,
-    schools_reported, schools_expected, or None) through its ``link``."""
+    schools_reported, schools_expected, or None) through its ``link``. The approximation and its note belong
+    to the years the link names (the 2022 「专职」 target), not to every year of the measure."""
+    approximate = link.approximates(target.year)
     return judge(
         target=target, actual=row["value"] if row else None, tolerance=link.tolerance,
         reported=row["schools_reported"] if row else 0, expected=row["schools_expected"] if row else 0,
-        additive=indicator.is_partial_sum, approximate=link.match == "approximate", note=link.match_note,
+        additive=indicator.is_partial_sum, approximate=approximate, note=link.match_note if approximate else "",
     )

@@ -45,6 +45,16 @@ def status_text(status: str) -> str:
     return f"{STATUS_SYMBOLS[status]} {STATUS_LABELS[status]}"
 
 
+def unit_value_text(row: dict, unit: str = "", decimals: int = 1, kind: str = "number") -> str:
+    """A town's (or group's) figure as its bar or table row writes it: with the row's own ``decimals`` where it
+    is judged (reports.selectors.overview.display_decimals: 49.97% against ≥50% is 49.97%, not 50.0%) and
+    「(暂)」 when some of its schools have not reported."""
+    if not row:
+        return fmt_value(None)
+    text = fmt_value(row["value"], unit, row.get("decimals", decimals), kind)
+    return text + gettext("(暂)") if row.get("provisional") and not _missing(row["value"]) else text
+
+
 def coverage_text(reported, expected) -> str:
     """「已报 55/80 所」; empty for the bureau's own figures, which no school reports (never 「0/0」)."""
     if not expected:

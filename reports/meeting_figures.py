@@ -4,7 +4,7 @@ and labelled with their verdict. Plain dicts, like reports.figures."""
 from django.utils.translation import gettext as _
 
 from reports import figures
-from reports.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, fmt_value
+from reports.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, unit_value_text
 
 FONT_SIZE = 26
 SMALL = 24  # the floor: status words and tick labels included
@@ -59,7 +59,8 @@ def towns(rows: list[dict], *, unit: str, decimals: int, goal: dict | None) -> d
     """Horizontal bars, highest first, each written with its value and — where the target applies to towns —
     its status symbol and word in the status colour."""
     rows = sorted((r for r in rows if r["value"] is not None), key=lambda r: -r["value"])
-    text = [fmt_value(r["value"], unit, decimals) + (
+    # each town with its own decimals (a miss never reads as the goal) and 「(暂)」 from partial data
+    text = [unit_value_text(r, unit, decimals) + (
         f" {STATUS_SYMBOLS[r['status']]} {STATUS_LABELS[r['status']]}" if r.get("status") else "") for r in rows]
     bars = {"type": "bar", "orientation": "h", "y": [r["label"] for r in rows], "x": [r["value"] for r in rows],
             "marker": {"color": [STATUS_COLOURS[r["status"]] if r.get("status") else figures.ACTUAL for r in rows]},

@@ -159,6 +159,15 @@ def plan_measures(node) -> set[str]:
 
 
 @pytest.mark.skipif(not PLAN_FILE.exists(), reason="plans/data/dongsheng_2019_2022.json not written yet")
+def test_match_years_must_be_years_of_an_approximate_link(db, data):
+    bad = copy.deepcopy(data)
+    link = bad["target_links"][0]
+    bad["target_links"] = [{**link, "match": "approximate", "match_note": "口径不同", "match_years": ["2022年"]},
+                           {**link, "match": "exact", "match_years": [2022]}]
+    problems = "\n".join(definitions_check(bad))
+    assert "target_links[0]" in problems and "target_links[1]" in problems and problems.count("match_years") == 2
+
+
 def test_links_cover_exactly_the_measures_of_the_plan_file(data):
     measures = plan_measures(json.loads(PLAN_FILE.read_text(encoding="utf-8")))
     links = {link["measure"]: link for link in data["target_links"] if link["plan"] == PLAN_KEY}

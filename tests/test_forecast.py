@@ -49,3 +49,48 @@ def test_backtest_pools_one_step_ahead_errors_against_naive():
     assert result["n"] == 2
     assert result["mae_naive"] == pytest.approx(2.0)
     assert result["mae_method"] < result["mae_naive"]
+
+
+# The outlook on a card never contradicts the card's verdict (reports.selectors.outlook).
+def _outlook(values, *, status, goal="85", comparator="gte", direction="higher"):
+    from decimal import Decimal
+    from types import SimpleNamespace
+
+    from plans.models import AnnualTarget
+    from reports.selectors.outlook import outlook
+
+    target = AnnualTarget(year=2022, comparator=comparator, value=Decimal(goal))
+    rows = {y: {"value": v, "schools_reported": r, "schools_expected": 10}
+            for y, (v, r) in zip(YEARS, values, strict=True) if v is not None}
+    return outlook(target=target, indicator=SimpleNamespace(unit="%", direction=direction), years=YEARS,
+                   values=rows, status=status)
+
+
+def test_outlook_never_says_met_beside_a_provisional_miss():
+    # 建设镇 普惠覆盖率: 2021 met the goal, 2022 (暂) 69.8% 未达标 — not 「✔ 已达标 · 预计2022年 88.0%」
+    result = _outlook([(80.0, 10), (86.0, 10), (88.0, 10), (69.8, 6)], status="not_met")
+    assert result["status"] is None
+
+
+def test_outlook_without_a_figure_for_the_year_says_on_course_not_met():
+    # 韩台 幼儿园: 2022 无数据 beside earlier years at the goal reads 「按当前进度可达标」, never 「已达标」
+    result = _outlook([(None, 0), (90.0, 10), (95.0, 10), (None, 0)], status="no_data")
+    assert result["status"] == forecast.ON_COURSE and result["forecast"] >= 85
+
+
+def test_outlook_of_an_earlier_year_at_the_goal_falling_below_it_is_off_track():
+    result = _outlook([(95.0, 10), (90.0, 10), (85.5, 10), (None, 0)], status="no_data")
+    assert result["status"] == forecast.OFF_TRACK and result["forecast"] < 85
+
+
+def test_outlook_of_a_provisional_figure_that_meets_is_met_without_a_projection():
+    # 近视新增发病率 2022 (暂) 4.7% ✔ 达标: not 「↘ 进展缓慢或倒退 · 预计2022年 5.3%」
+    result = _outlook([(6.5, 10), (6.0, 10), (5.8, 10), (4.7, 7)], status="met", goal="5", comparator="lte",
+                      direction="lower")
+    assert result["status"] == forecast.ACHIEVED and result["forecast"] is None and result["required"] is None
+
+
+def test_outlook_of_a_partial_sum_still_open_keeps_its_forecast():
+    # 毛入园率 数据未齐: the year's figure is not known yet, the trend still speaks
+    result = _outlook([(80.0, 10), (82.0, 10), (84.0, 10), (60.0, 5)], status="incomplete", goal="86")
+    assert result["status"] == forecast.ON_COURSE and result["forecast"] is not None

@@ -180,3 +180,25 @@ def test_summary_slide_renders_on_the_meeting_page(client, cast, data):
     snapshot, slides = _slides(data, cast.reviewer)
     body = _client(client, cast.leader).get(reverse("reports:meeting", args=[snapshot.pk])).content.decode()
     assert 'class="slide slide-summary' in body and slides[2]["text"] in body
+
+
+def test_town_bars_keep_enough_decimals_and_mark_partial_towns(cast, data):
+    from indicators.models import IndicatorValue
+    from reports import meeting_figures
+
+    # given a town at 85.96% against ≥86% (接近), from one of its two schools
+    IndicatorValue.objects.filter(indicator__code="puhui", year=2021, level="town",
+                                  unit_key=cast.town_b.code).update(value="85.96", schools_reported=1,
+                                                                    schools_expected=2)
+    # when the meeting is frozen and its town slide drawn
+    snapshot, slides = _slides(data, cast.reviewer)
+    towns = next(s for s in slides if s["kind"] == "towns")
+    figure = meeting_figures.towns(towns["rows"], unit="%", decimals=towns["card"]["decimals"], goal=towns["goal"])
+    # then its bar reads 85.96%(暂) ≈ 接近 — on the screen and in the deck — never 86.0% beside 接近
+    assert "85.96%(暂) ≈ 接近" in figure["data"][0]["text"]
+    deck = Presentation(io.BytesIO(build_deck(snapshot)))
+    labels = [point.data_label.text_frame.text for slide in deck.slides for shape in slide.shapes
+              if shape.has_chart and shape.chart.chart_type is not None
+              for plot in shape.chart.plots for point in plot.series[0].points
+              if point.data_label.has_text_frame]
+    assert "85.96%(暂) ≈ 接近" in labels

@@ -115,3 +115,12 @@ def test_forecast_beats_the_naive_forecast_on_the_demo_data(demo, db):
     result = forecast.backtest(shares, bounded=True)
     assert result["n"] >= 15
     assert result["mae_method"] <= result["mae_naive"]
+
+
+def test_approximation_notes_show_only_on_the_years_whose_wording_differs(demo, db):
+    """配备家庭教育指导师: the 2021 「专兼职」 target is measured exactly; only 2022's 「专职」 one is approximate
+    (and 新开工建设 only in 2019, 二级乙类 only in 2022)."""
+    approximate = {(c["measure"], year) for year in demo.years
+                   for c in overview_payload(plan=demo, year=year)["cards"] if c["approximate"]}
+    assert approximate == {("new_primary_schools", 2019), ("senior_teacher_postgraduate_share", 2021),
+                           ("kg_grade_2a_plus_share", 2022), ("family_education_instructor_schools", 2022)}

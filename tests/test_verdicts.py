@@ -95,6 +95,24 @@ def test_approximate_link_travels_with_the_verdict():
     assert verdict.status == "met" and verdict.approximate and verdict.note == "专职 vs 专兼职"
 
 
+@pytest.mark.parametrize("year, match_years, approximate", [
+    (2022, [2022], True),  # 2022 「专职」: the 专兼职 figure only approximates it
+    (2021, [2022], False),  # 2021 「专兼职」: the same figure measures it exactly — no 2022 note on it
+    (2021, [], True),  # no years named: every year
+])
+def test_approximation_note_shows_only_in_the_years_it_concerns(year, match_years, approximate):
+    from types import SimpleNamespace
+
+    from indicators.models import TargetLink
+    from indicators.verdicts import judge_with_link
+
+    link = TargetLink(match="approximate", match_note="2022年目标要求配备“专职”", match_years=match_years, tolerance=2)
+    target = AnnualTarget(year=year, comparator="gte", value=Decimal(30))
+    verdict = judge_with_link(target=target, link=link, indicator=SimpleNamespace(is_partial_sum=False),
+                              row={"value": 100, "schools_reported": 10, "schools_expected": 10})
+    assert verdict.approximate is approximate and bool(verdict.note) is approximate
+
+
 @pytest.mark.django_db
 def test_loader_marks_indicators_that_grow_as_schools_report():
     # 毛入园率 = school figure ÷ district population: a partial value only grows, like a count

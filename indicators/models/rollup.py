@@ -154,11 +154,18 @@ class TargetLink(models.Model):
                              default=TargetScope.DISTRICT)
     match = models.CharField(_("口径对应 match"), max_length=16, choices=LinkMatch.choices, default=LinkMatch.EXACT)
     match_note = models.TextField(_("口径差异说明 match note"), blank=True)
+    # the years whose target wording the measure only approximates (「2022年目标要求“专职”」): empty, every year
+    match_years = models.JSONField(_("近似口径适用年度 match years"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("目标-指标对应 target link")
         verbose_name_plural = _("目标-指标对应 target links")
         constraints = [models.UniqueConstraint(fields=["plan", "measure"], name="target_link_unique")]
+
+    def approximates(self, year: int) -> bool:
+        """Whether the measure only approximates the wording of this year's target: the 2022 「专职」 target, not
+        the 2021 「专兼职」 one the same figure measures exactly."""
+        return self.match == LinkMatch.APPROXIMATE and (not self.match_years or year in self.match_years)
 
 
 class TargetStatusValue(models.TextChoices):

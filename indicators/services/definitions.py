@@ -253,6 +253,11 @@ def _check_link_semantics(check: _Checker, entry: dict, where: str):
         check.add(f"{where}.match", f"应为 {'/'.join(LinkMatch.values)} 之一")
     if match == LinkMatch.APPROXIMATE and not str(entry.get("match_note") or "").strip():
         check.add(f"{where}.match_note", "近似口径必须说明与目标表述的差异")
+    years = entry.get("match_years", [])
+    if not isinstance(years, list) or not all(isinstance(y, int) and not isinstance(y, bool) for y in years):
+        check.add(f"{where}.match_years", "应为年度列表,如 [2022];留空表示各年度")
+    elif years and match != LinkMatch.APPROXIMATE:
+        check.add(f"{where}.match_years", "只有近似口径才需填写适用年度")
 
 
 # ---------------------------------------------------------------- loading
@@ -373,7 +378,7 @@ def _load_links(entries: list[dict], indicators: dict[str, Indicator], warnings:
                 "indicator": indicators.get(entry["indicator"]) if entry.get("indicator") else None,
                 "tolerance": _decimal(entry.get("tolerance")) or Decimal(0), "note": entry.get("note") or "",
                 "scope": entry.get("scope", TargetScope.DISTRICT), "match": entry.get("match", LinkMatch.EXACT),
-                "match_note": entry.get("match_note") or "",
+                "match_note": entry.get("match_note") or "", "match_years": entry.get("match_years") or [],
             },
         )
         loaded += 1

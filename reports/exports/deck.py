@@ -20,7 +20,15 @@ from pptx.util import Inches, Pt, lazyproperty
 from xlsxwriter import Workbook as XlsxWorkbook
 
 from edugov.xlsx import is_risky
-from reports.formatting import STATUS_COLOURS, STATUS_LABELS, STATUS_SYMBOLS, coverage_text, fmt_value, margin_text
+from reports.formatting import (
+    STATUS_COLOURS,
+    STATUS_LABELS,
+    STATUS_SYMBOLS,
+    coverage_text,
+    fmt_value,
+    margin_text,
+    unit_value_text,
+)
 from reports.models import MeetingSnapshot
 from reports.selectors.meeting import snapshot_meeting_payload
 from reports.slides import as_of_text, date_text, meeting_slides
@@ -206,7 +214,7 @@ def _towns(deck, data, footer, total) -> None:
         point.format.fill.fore_color.rgb = _rgb(colour)
         if row.get("status"):  # the word with the colour, never the colour alone
             label = point.data_label.text_frame
-            label.text = (f"{fmt_value(row['value'], card['unit'], card['decimals'])} "
+            label.text = (f"{unit_value_text(row, card['unit'], card['decimals'])} "
                           f"{STATUS_SYMBOLS[row['status']]} {STATUS_LABELS[row['status']]}")
             point.data_label.position = XL_LABEL_POSITION.OUTSIDE_END
     if data["goal"]:

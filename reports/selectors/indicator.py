@@ -8,7 +8,7 @@ from indicators.rollup.school_values import every_active_school, school_values
 from indicators.verdicts import judge_with_link
 from plans.models import AnnualTarget, Plan
 from reports.selectors.outlook import outlook, trend_forecast
-from reports.selectors.overview import _num, _provisional, target_goal, verdict_fields
+from reports.selectors.overview import _num, _provisional, display_decimals, target_goal, verdict_fields
 
 BREAKDOWNS = ["town", "school_type", "ownership", "area", "language"]
 BELOW_TARGET_SHOWN = 50
@@ -19,7 +19,8 @@ def _row(row, scale: float = 1.0) -> dict:
     numerator = _num(row["numerator"])
     return {"key": row["unit_key"], "label": row["unit_label"], "value": _num(row["value"]),
             "numerator": None if numerator is None else numerator / scale, "denominator": _num(row["denominator"]),
-            "reported": row["schools_reported"], "expected": row["schools_expected"]}
+            "reported": row["schools_reported"], "expected": row["schools_expected"],
+            "provisional": _provisional(row)}  # some schools not reported: 「(暂)」, as on the district
 
 
 def _scale(indicator) -> float:
@@ -83,7 +84,8 @@ def _town_rows(rows, target, link, indicator, scale) -> list[dict]:
         entry = _row(row, scale)
         if target is not None and link is not None and link.scope in ("town", "school"):
             verdict = judge_with_link(target=target, link=link, indicator=indicator, row=row)
-            entry.update(status=verdict.status, margin=verdict.margin, provisional=verdict.provisional)
+            entry.update(status=verdict.status, margin=verdict.margin, provisional=verdict.provisional,
+                         decimals=display_decimals(target, row["value"], indicator.decimals))
         out.append(entry)
     return out
 
@@ -112,8 +114,8 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
         "target_name": target.name if target else (link.measure if link else ""),
         "goal": target_goal(target) if target else None,
         "status": verdict["status"] if verdict else None, "verdict": verdict,
-        "outlook": outlook(target=target, indicator=indicator, years=plan.years, values=district)
-        if target else {"status": None},
+        "outlook": outlook(target=target, indicator=indicator, years=plan.years, values=district,
+                           status=verdict["status"]) if target else {"status": None},
         "scope": link.scope if link else None,
         "trend": {"indicator": indicator.code, "name": indicator.name_zh, "name_en": indicator.name_en,
                   "unit": indicator.unit, "decimals": indicator.decimals, "years": plan.years,
@@ -123,7 +125,9 @@ def indicator_payload(*, plan: Plan, indicator: Indicator, year: int, school_cod
                   "provisional": [_provisional(district.get(y)) for y in plan.years],
                   "forecast": trend_forecast(indicator=indicator, years=plan.years, values=district),
                   "goals": [target_goal(targets[y]) for y in plan.years if y in targets]},
-        "district": _row(district[year], scale) if year in district else None,
+        "district": {**_row(district[year], scale), "decimals": display_decimals(
+            target, district[year]["value"], indicator.decimals) if target else indicator.decimals}
+        if year in district else None,
         "breakdowns": breakdowns,
         "data_as_of": district[year]["computed_at"].isoformat() if year in district else None,
     }

@@ -11,6 +11,7 @@ from reports.formatting import (
     margin_text,
     outlook_text,
     pace_text,
+    unit_value_text,
 )
 
 register = template.Library()
@@ -19,6 +20,11 @@ register = template.Library()
 @register.simple_tag
 def fmt(value, unit="", decimals=1, kind="number"):
     return fmt_value(value, unit, decimals, kind)
+
+
+@register.simple_tag
+def unit_value(row, unit="", decimals=1, kind="number"):
+    return unit_value_text(row, unit, decimals, kind)
 
 
 @register.simple_tag
