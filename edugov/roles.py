@@ -24,6 +24,23 @@ def profile_of(user) -> Profile | None:
     return _profile(user)
 
 
+def display_name(user) -> str:
+    """How a page names a person: the full name; else what the account stands for (「林荫街道 · 镇街教育办审核员」,
+    the role alone for a bureau account: 「教体局审核员」); else the login. Logins such as dsk001 mean nothing to
+    a reader. Select ``profile__school``, ``profile__town`` and ``profile__department`` with the user."""
+    if user is None:
+        return ""
+    full = user.get_full_name()
+    if full:
+        return full
+    profile = _profile(user)
+    if profile is None:
+        return user.username
+    unit = profile.school or profile.town or profile.department
+    role = profile.get_role_display()
+    return f"{unit.name} · {role}" if unit else str(role)
+
+
 def is_bureau_admin(user) -> bool:
     return role_of(user) == Role.BUREAU_ADMIN
 

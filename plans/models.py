@@ -3,6 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 
 class Plan(models.Model):
@@ -221,6 +222,16 @@ class TargetKind(models.TextChoices):
 _RATIO_WORDS = {"lte": _("不低于"), "lt": _("高于"), "gte": _("不高于"), "gt": _("低于"), "eq": ""}
 
 
+# a goal with a baseline, by comparator: the words the plan uses (gettext_noop: translated when shown)
+_BASELINE_WORDS = {
+    Comparator.GTE: gettext_noop("由%(baseline)s提高到%(goal)s以上"),
+    Comparator.GT: gettext_noop("由%(baseline)s提高到超过%(goal)s"),
+    Comparator.EQ: gettext_noop("由%(baseline)s提高到%(goal)s"),
+    Comparator.LTE: gettext_noop("由%(baseline)s降低到%(goal)s以下"),
+    Comparator.LT: gettext_noop("由%(baseline)s降低到低于%(goal)s"),
+}
+
+
 class AnnualTarget(models.Model):
     """What the plan wants measured in one year. Its numbers come from its chosen source: by default the most
     specific dated statement (yearly action table over programme text over overall goals), or the one the
@@ -255,11 +266,11 @@ class AnnualTarget(models.Model):
         goal = goal_text(self.comparator, self.value, self.low, self.high, self.unit, self.approximate, self.kind)
         if self.baseline is None or self.comparator == Comparator.RANGE or self.kind == TargetKind.MILESTONE:
             return goal
-        # 「由91.3%提高到94%」: the comparator is the verb (提高到 is ≥, 降低到 is ≤), as the plan writes it
-        rising = self.comparator in (Comparator.GTE, Comparator.GT, Comparator.EQ)
-        words = _("由%(baseline)s提高到%(goal)s") if rising else _("由%(baseline)s降低到%(goal)s")
+        # 「由95%提高到98%以上」: the verb gives the direction and 以上/以下 keep the comparator, so a floor never
+        # reads as an exact figure (an approximate goal, 「98%左右」, takes no 以上)
         plain = goal_text(Comparator.EQ, self.value, None, None, self.unit, self.approximate, self.kind).lstrip("=")
-        return words % {"baseline": display_number(self.baseline, self), "goal": plain}
+        words = _BASELINE_WORDS[Comparator.EQ if self.approximate else self.comparator]
+        return _(words) % {"baseline": display_number(self.baseline, self), "goal": plain}
 
     def display_actual(self, actual) -> str:
         """A measured figure as the target writes it: 「1:1,850」, 「是」, 「1200万元」."""

@@ -42,9 +42,22 @@ def with_verdict(targets: QuerySet) -> QuerySet:
     return targets.select_related("rollup_status__indicator")
 
 
-def _verdict(target: AnnualTarget) -> AnnualTarget:
-    """Sets ``verdict`` (the stored status row or None) and ``actual_text`` (the figure as the target writes
-    it: 「87.9%」, 「1200万元」)."""
+def link_states(plan: Plan) -> dict[str, str]:
+    """measure → "measured" (an indicator measures it) or "tracked" (linked to none: its items track it);
+    a measure missing here is not linked yet. Read through the app registry: plans imports no indicators
+    module."""
+    from django.apps import apps
+
+    links = apps.get_model("indicators", "TargetLink").objects.filter(plan=plan)
+    return {measure: "measured" if indicator else "tracked"
+            for measure, indicator in links.values_list("measure", "indicator_id")}
+
+
+def _verdict(target: AnnualTarget, states: dict[str, str] | None = None) -> AnnualTarget:
+    """Sets ``verdict`` (the stored status row or None), ``actual_text`` (the figure as the target writes
+    it: 「87.9%」, 「1200万元」) and ``link_state``: without a verdict, a measured target is 尚未汇总, a tracked one
+    由行动计划条目跟踪, and one linked to nothing yet 尚未对应指标 — never claimed to be tracked by items."""
+    target.link_state = (states or {}).get(target.measure, "unlinked")
     target.verdict = getattr(target, "rollup_status", None)
     actual = target.verdict.actual if target.verdict is not None else None
     if actual is not None:  # stored to 6 places; shown as the indicator is (92.8%, not 92.799343%)
@@ -57,7 +70,9 @@ def targets_of_item(item: ActionItem) -> list[AnnualTarget]:
     """The targets this item's sentence states, each with its stored verdict."""
     plan = item.programme.plan
     ids = [target for pk, target in item_target_pairs(plan) if pk == item.pk]
-    return [_verdict(t) for t in with_verdict(AnnualTarget.objects.filter(pk__in=ids)).order_by("year", "measure")]
+    states = link_states(plan)
+    return [_verdict(t, states) for t in with_verdict(AnnualTarget.objects.filter(pk__in=ids)).order_by(
+        "year", "measure")]
 
 
 def items_of_target(target: AnnualTarget) -> list[ActionItem]:
@@ -91,7 +106,8 @@ def targets_listed(*, plan: Plan, year=None, conflict_only=False, programme=None
         targets = targets.filter(rollup_status__isnull=True)
     elif status:
         targets = targets.filter(rollup_status__status=status)
-    targets = [_verdict(t) for t in with_verdict(targets).order_by("year", "measure")]
+    states = link_states(plan)
+    targets = [_verdict(t, states) for t in with_verdict(targets).order_by("year", "measure")]
     pairs = item_target_pairs(plan)
     items = {i.pk: i for i in ActionItem.objects.filter(pk__in={pk for pk, _ in pairs}).select_related(
         "programme").prefetch_related("departments")}

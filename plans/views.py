@@ -118,7 +118,8 @@ def item(request, pk: int):
     elif can_update_item(request.user, item):
         form = ProgressForm(initial={"status": item.status, "progress": item.progress, "on_date": timezone.localdate()})
     updates = item.updates.order_by(*HISTORY_ORDER).select_related("by").prefetch_related("evidence")
-    context = {"item": item, "form": form, "updates": updates, "targets": targets_of_item(item),
+    context = {"item": item, "plan": item.programme.plan, "form": form, "updates": updates,
+               "targets": targets_of_item(item), "overdue": item.is_overdue(timezone.localdate()),
                "can_read_evidence": can_read_evidence(request.user, item)}
     return render(request, "plans/item.html", context)
 

@@ -68,6 +68,8 @@ def overall(overview: dict) -> Section:
     text += "。"
     if overview.get("untracked"):
         text += f"另有{len(overview['untracked'])}项目标由行动计划条目跟踪。"
+    if overview.get("unlinked"):
+        text += f"另有{len(overview['unlinked'])}项目标尚未对应监测指标。"
     programmes = overview.get("progress", {}).get("programmes", [])
     total, done = sum(p["total"] for p in programmes), sum(p["done"] for p in programmes)
     if total:

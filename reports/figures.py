@@ -10,7 +10,7 @@ builder's output with ``go.Figure`` instead."""
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from reports.formatting import STATUS_COLOURS, STATUS_SYMBOLS, fmt_value, status_text
+from reports.formatting import STATUS_COLOURS, STATUS_SYMBOLS, fmt_value, status_text, unit_value_text
 
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 ACTUAL = "#0b5cad"
@@ -154,8 +154,8 @@ def breakdown_figure(rows: list[dict], *, title: str, unit: str, decimals: int, 
     # applies to these units
     colours = [STATUS_COLOURS[r["status"]] if r.get("status") else ACTUAL for r in rows]
     bars = dict(type="bar", x=[r["label"] for r in rows], y=[r["value"] for r in rows], marker={"color": colours},
-                  text=[fmt_value(r["value"], unit, decimals) + (f"<br>{status_text(r['status'])}" if r.get("status")
-                                                                  else "") for r in rows],
+                  text=[unit_value_text(r, unit, decimals) + (f"<br>{status_text(r['status'])}" if r.get("status")
+                                                               else "") for r in rows],
                   textposition="outside", cliponaxis=False,
                   customdata=[f"{r['reported']}/{r['expected']}" for r in rows],
                   hovertemplate="%{x}: %{text} (" + _("覆盖学校") + " %{customdata})<extra></extra>")
@@ -224,8 +224,10 @@ def progress_figure(rows: list[dict], *, title: str) -> dict:
 
 
 COMPLETENESS_PARTS = [
-    ("approved", gettext_noop("已审核")), ("checked", gettext_noop("已初审")), ("submitted", gettext_noop("已上报")),
-    ("returned", gettext_noop("已退回")), ("draft", gettext_noop("草稿")), ("not_started", gettext_noop("未开始")),
+    # the words of the review page and the status badges (SubmissionStatus, PROGRESS_LABELS)
+    ("approved", gettext_noop("已审核通过")), ("checked", gettext_noop("镇街已审核")),
+    ("submitted", gettext_noop("待审核")), ("returned", gettext_noop("已退回")), ("draft", gettext_noop("草稿")),
+    ("not_started", gettext_noop("未开始")),
 ]
 COMPLETENESS_COLOURS = {"approved": STATUS_COLOURS["met"], "checked": "#4d9a63", "submitted": STATUS_COLOURS["close"],
                         "returned": STATUS_COLOURS["not_met"], "draft": "#9aa3ad", "not_started": "#d5dbe3"}

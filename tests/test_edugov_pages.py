@@ -65,3 +65,29 @@ def test_nul_in_a_json_body_is_refused(client, cast):
 def test_ordinary_requests_pass_the_nul_check(client, cast):
     client.force_login(cast.leader)
     assert client.get("/plans/items/?q=%E6%99%AE%E6%83%A0", secure=True).status_code != 400
+
+
+@pytest.mark.parametrize("language, words", [("zh-hans", ["无权访问", "只有责任部门的工作人员有部门任务", "返回首页"]),
+                                             ("en", ["Access denied", "Back to the home page"])])
+def test_a_refusal_is_a_page_of_the_site_in_the_readers_language(client, cast, language, words):
+    # given a leader, who has no department tasks
+    client.force_login(cast.leader)
+    client.cookies["django_language"] = language
+    # when it opens 我的任务
+    response = client.get(reverse("plans:mine"))
+    # then a 403 in the site's layout, with the reason and a way home — never a bare 「403 Forbidden」
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert "403 Forbidden" not in html and 'class="topbar"' in html and f'href="{reverse("home")}"' in html
+    assert all(word in html for word in words)
+
+
+def test_a_refusal_without_a_reason_says_why_in_general(client, cast):
+    from indicators.models import DataSet, ReportingPeriod
+
+    period = ReportingPeriod.objects.create(dataset=DataSet.objects.create(code="f", name_zh="表"), year=2022,
+                                            opens_on="2022-01-01", deadline="2022-02-01")
+    client.force_login(cast.reporter_a)
+    response = client.get(reverse("indicators:review_period", args=[period.pk]))
+    html = response.content.decode()
+    assert response.status_code == 403 and "无权访问" in html and "没有查看此页面的权限" in html

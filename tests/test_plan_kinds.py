@@ -90,7 +90,7 @@ def test_goals_and_figures_read_as_the_plan_writes_them(kinds_plan):
     assert _get(kinds_plan, "training_fund").display_goal() == "≥500万元"
     assert _get(kinds_plan, "after_school_rules").display_goal() == "完成"
     assert _get(kinds_plan, "after_school_rules").display_actual(0) == "否"
-    assert _get(kinds_plan, "retention").display_goal() == "由91.3%提高到94%"
+    assert _get(kinds_plan, "retention").display_goal() == "由91.3%提高到94%以上"
     assert fmt_value(1850.4, "", 1, "ratio") == "1:1,850" and fmt_value(1, "", 0, "milestone") == "是"
 
 
@@ -139,7 +139,7 @@ def test_parsed_kinds_pass_the_loader(db):
 def test_targets_page_shows_each_kind(client, cast, kinds_plan):
     client.force_login(cast.leader)
     page = client.get(reverse("plans:targets") + f"?plan={kinds_plan.key}").content.decode()
-    for goal in ["不低于1:2000", "≥5所", "≥500万元", "完成", "由91.3%提高到94%"]:
+    for goal in ["不低于1:2000", "≥5所", "≥500万元", "完成", "由91.3%提高到94%以上"]:
         assert goal in page
 
 
@@ -154,3 +154,25 @@ def test_overview_card_shows_a_ratio_as_a_ratio(client, cast, kinds_plan):
     page = client.get(reverse("reports:overview") + f"?plan={kinds_plan.key}&year=2022").content.decode()
     assert "1:1,850" in page and "不低于1:2000" in page
     assert TargetKind.RATIO.label == "比例"
+
+
+@pytest.mark.parametrize("comparator, value, baseline, approximate, goal", [
+    ("gte", 98, 95, False, "由95%提高到98%以上"),  # 「由95%提高到98%以上」 keeps its 以上
+    ("gt", 98, 95, False, "由95%提高到超过98%"),
+    ("eq", 98, 95, False, "由95%提高到98%"),
+    ("lte", 5, 8, False, "由8%降低到5%以下"),
+    ("lt", 5, 8, False, "由8%降低到低于5%"),
+    ("gte", 98, 95, True, "由95%提高到98%左右"),
+])
+def test_a_baseline_goal_keeps_its_comparator(comparator, value, baseline, approximate, goal):
+    target = AnnualTarget(comparator=comparator, value=Decimal(value), baseline=Decimal(baseline), unit="%",
+                          approximate=approximate, kind=TargetKind.NUMBER)
+    assert target.display_goal() == goal
+
+
+def test_a_baseline_goal_in_english_keeps_its_comparator():
+    from django.utils import translation
+
+    target = AnnualTarget(comparator="gte", value=Decimal(98), baseline=Decimal(95), unit="%", kind="number")
+    with translation.override("en"):
+        assert target.display_goal() == "from 95% up to at least 98%"

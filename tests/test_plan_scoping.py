@@ -307,3 +307,20 @@ def test_reports_api_unknown_plan_is_a_404_in_chinese(client, cast, plans):
     client.force_login(cast.leader)
     response = client.get("/api/reports/overview/?plan=nope")
     assert response.status_code == 404 and "没有标识或编号为 “nope” 的实施方案" in response.json()["detail"]
+
+
+def test_item_page_links_carry_the_items_own_plan(client, cast, plans):
+    # given the first plan remembered, and an item of the second
+    first, second, _ = plans
+    _get(client, cast.leader, f"/plans/?plan={first.key}")
+    item = ActionItem.objects.filter(programme__plan=second).order_by("id").first()
+    page = _get(client, cast.leader, reverse("plans:item", args=[item.pk])).content.decode()
+    # then its programme, the plan's pages and the header open the second plan, never programme 1 of the first
+    number = item.programme.number
+    assert f'href="/plans/programmes/{number}/?plan={second.key}"' in page
+    assert f'href="/plans/programmes/{number}/"' not in page
+    for url in ["/plans/", "/plans/items/", "/plans/targets/"]:
+        assert f'href="{url}?plan={second.key}"' in page, url
+    assert f'href="/plans/?plan={first.key}"' not in page
+    programme = _get(client, cast.leader, f"/plans/programmes/{number}/?plan={second.key}").content.decode()
+    assert item.programme.name in programme

@@ -94,3 +94,23 @@ def test_滞后_and_逾期未完成_mean_one_thing_each_on_every_page(client, ca
     actions = actions_payload(plan=plan, today=today)
     assert (actions["delayed_total"], actions["overdue_total"]) == (delayed, len(overdue))
     assert "逾期未完成:所属年度已结束仍未完成的条目" in items.content.decode()
+
+
+def test_item_page_flags_an_overdue_item_as_the_lists_do(client, cast, plan):
+    # given a 2019 item still in progress at 66%, read in 2023, and a done 2019 item
+    import datetime
+    from unittest import mock
+
+    late = ActionItem.objects.filter(year=2019).order_by("id").first()
+    done = ActionItem.objects.filter(year=2019).exclude(pk=late.pk).order_by("id").first()
+    ActionItem.objects.filter(pk=late.pk).update(status=ItemStatus.IN_PROGRESS, progress=66)
+    ActionItem.objects.filter(pk=done.pk).update(status=ItemStatus.DONE, progress=100)
+    client.force_login(cast.leader)
+    with mock.patch("django.utils.timezone.localdate", return_value=datetime.date(2023, 3, 1)):
+        late_page = client.get(reverse("plans:item", args=[late.pk])).content.decode()
+        done_page = client.get(reverse("plans:item", args=[done.pk])).content.decode()
+        listed = client.get(reverse("plans:items"), {"overdue": "1", "year": 2019, "q": late.text[:20]})
+    # then the item page carries the same 逾期未完成 badge as the items list
+    assert f'href="{reverse("plans:item", args=[late.pk])}"' in listed.content.decode()
+    assert '<span class="badge overdue" id="item-overdue">逾期未完成</span>' in late_page
+    assert 'id="item-overdue"' not in done_page

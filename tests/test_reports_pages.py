@@ -317,3 +317,15 @@ def test_collection_opens_on_the_schools_form_not_the_bureaus_own(client, cast):
     page = _client(client, cast.admin).get(reverse("reports:collection"))
     assert page.status_code == 200
     assert page.context["period"].dataset == schools
+
+
+def test_indicator_page_writes_a_town_just_below_the_goal_with_its_decimals_and_provisional(client, cast, data):
+    # given a town at 85.96% against ≥86%, from one of its two schools
+    _, coverage, _ = data
+    IndicatorValue.objects.filter(indicator=coverage, year=2021, level="town", unit_key=cast.town_b.code).update(
+        value="85.96", schools_reported=1, schools_expected=2)
+    # when the indicator page is opened
+    page = _client(client, cast.leader).get(reverse("reports:indicator", args=["puhui"]) + "?year=2021")
+    # then the town reads 85.96%(暂) beside ≈ 接近, never 86.0%
+    body = page.content.decode()
+    assert "85.96%(暂)" in body and "86.0%" not in body

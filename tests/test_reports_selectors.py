@@ -108,3 +108,40 @@ def test_fast_school_check_agrees_with_the_targets_own_rule(comparator, value, l
     target = AnnualTarget(comparator=comparator, value=value, low=low, high=high)
     for actual in [0, 2, 4.999999, 5, 5.5, 7, 7.000001, 85.9, 86, 86.1, 100]:
         assert _met_fast(target)(float(actual)) is target.is_met_by(Decimal(str(actual)))
+
+
+def test_a_target_linked_to_nothing_is_not_claimed_to_be_tracked_by_items(data):
+    from plans.models import AnnualTarget
+
+    plan = data[0]
+    AnnualTarget.objects.create(plan=plan, measure="new_measure", name="新建学校", unit="所", year=2021,
+                                comparator="gte", value=3)
+    payload = overview_payload(plan=plan, year=2021)
+    assert [t["name"] for t in payload["untracked"]] == ["出台课后服务文件"]  # its link says: items track it
+    assert [t["name"] for t in payload["unlinked"]] == ["新建学校"]  # no link at all: 尚未对应指标
+
+
+def test_targets_page_states_say_what_is_known(data):
+    from plans.models import AnnualTarget
+    from plans.selectors_targets import targets_listed
+
+    plan = data[0]
+    AnnualTarget.objects.create(plan=plan, measure="new_measure", name="新建学校", unit="所", year=2021,
+                                comparator="gte", value=3)
+    states = {t.measure: t.link_state for t in targets_listed(plan=plan, year=2021)}
+    assert states == {"puhui": "measured", "myopia": "measured", "policy": "tracked", "new_measure": "unlinked"}
+
+
+def _town_just_below_the_goal(cast, coverage):
+    # 85.96% against ≥86% (tolerance 2: 接近), from one of its two schools: 「86.0%」 would read as the goal
+    IndicatorValue.objects.filter(indicator=coverage, year=2021, level="town", unit_key=cast.town_b.code).update(
+        value="85.96", schools_reported=1, schools_expected=2)
+
+
+def test_town_rows_keep_enough_decimals_that_a_miss_never_reads_as_the_goal(cast, data):
+    plan, coverage, _ = data
+    _town_just_below_the_goal(cast, coverage)
+    towns = {r["key"]: r for r in indicator_payload(plan=plan, indicator=coverage, year=2021)["breakdowns"]["town"]}
+    near, far = towns[cast.town_b.code], towns[cast.town_a.code]
+    assert (near["status"], near["decimals"], near["provisional"]) == ("close", 2, True)
+    assert (far["status"], far["decimals"], far["provisional"]) == ("met", 1, False)

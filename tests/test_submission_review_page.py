@@ -95,3 +95,36 @@ def test_a_clean_submission_shows_no_highlight(client, cast):
 def test_review_page_in_both_languages(client, cast, submitted, language, words):
     html = _page(client, cast.reviewer, submitted, language)
     assert all(word in html for word in words)
+
+
+def test_a_school_reporter_is_not_sent_to_the_period_page_it_may_not_open(client, cast, submitted):
+    period_page = reverse("indicators:review_period", args=[submitted.period_id])
+    # given the period page refuses a school reporter
+    client.force_login(cast.reporter_a)
+    assert client.get(period_page).status_code == 403
+    # then its review page links back to 数据填报, and a reviewer's to the period page
+    school = _page(client, cast.reporter_a, submitted)
+    assert period_page not in school and f'href="{reverse("indicators:home")}" id="back-link"' in school
+    assert f'href="{period_page}" id="back-link"' in _page(client, cast.reviewer, submitted)
+
+
+def test_history_names_people_by_name_or_unit_never_by_login(client, cast, submitted):
+    from indicators.models import SubmissionTransition, ValueChange
+
+    # given a school reporter, a town reviewer and the bureau's admin without full names, a reviewer with one
+    cast.reviewer.first_name, cast.reviewer.last_name = "明", "王"
+    cast.reviewer.save()
+    kids = DataElement.objects.get(code="kids")
+    ValueChange.objects.create(submission=submitted, element=kids, old_value=100, new_value=200, by=cast.reporter_a)
+    for by, (old, new) in [(cast.reporter_a, ("draft", "submitted")), (cast.town_reviewer, ("submitted", "checked")),
+                           (cast.reviewer, ("checked", "approved")), (cast.admin, ("approved", "submitted"))]:
+        SubmissionTransition.objects.create(submission=submitted, from_status=old, to_status=new, by=by)
+    # when the reviewer opens the page
+    html = _page(client, cast.reviewer, submitted)
+    # then each is named by name or by the unit and role it stands for
+    history = html[html.index("流转记录"):]
+    assert "东胜区第一小学 · 学校填报员" in history and "林荫街道 · 镇街教育办审核员" in history
+    assert "王明" in history or "明 王" in history
+    assert "教体局管理员" in history
+    logs = "".join(history.split("</section>")[:2])  # 流转记录 and 数值修改记录
+    assert not {"reporter_a", "town_reviewer", "admin"} & set(re.findall(r"[a-z_]+", logs))

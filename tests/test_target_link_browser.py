@@ -61,7 +61,7 @@ def test_admin_links_a_new_plans_target_and_the_verdict_appears(live_server, new
     page.wait_for_load_state()
 
     page.goto(f"{live_server.url}/plans/targets/?plan={new_plan.key}")
-    assert "由行动计划条目跟踪" in page.locator("tr[data-measure=kg_puhui]").inner_text()
+    assert "尚未对应指标" in page.locator("tr[data-measure=kg_puhui]").inner_text()  # no link yet: not "tracked"
     with page.expect_navigation():
         page.click("a[data-link-measure=kg_puhui]")
     row = page.locator("tr[data-indicator=puhui]")

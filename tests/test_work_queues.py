@@ -443,7 +443,7 @@ def test_item_links_to_the_targets_it_states_with_their_stored_verdict(client, c
     assert f'data-target="{made["new_kg"].pk}"' not in box
     assert "92.4%" in box and "✔ 达标" in box and "已报 80/80 所" in box
     assert reverse("reports:indicator", args=["fitness_pass_rate"]) in box
-    assert "由行动计划条目跟踪" in box  # 优良率: no indicator measures it
+    assert "尚未对应指标" in box  # 优良率: linked to no indicator yet (not claimed to be tracked by items)
 
 
 def test_target_page_links_back_to_items_and_filters_by_programme_department_and_status(client, cast, fitness):

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import gettext as _
 
+from edugov.roles import display_name
 from indicators.models import ValueType
 
 register = template.Library()
@@ -21,3 +22,9 @@ def element_value(value, element) -> str:
     if element.value_type == ValueType.MONEY:
         return f"{number:,.2f}"
     return f"{number.normalize():,f}"
+
+
+@register.filter
+def person(user) -> str:
+    """``{{ change.by|person }}``: a person by name or by what the account stands for, never a bare login."""
+    return display_name(user)

@@ -4,7 +4,6 @@ from urllib.parse import quote
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -49,11 +48,12 @@ def home(request):
         context["queue"] = school_work_queue(school=school, today=timezone.localdate())
         context["history"] = submissions_visible_to(request.user).order_by("-period__year")
     else:
-        # a town reviewer counts its own town's forms, not the district's
-        mine = Q(submissions__school__town_id=profile_of(request.user).town_id) if role == Role.TOWN_REVIEWER \
-            else Q()
-        periods = ReportingPeriod.objects.select_related("dataset").annotate(n=Count("submissions", filter=mine))
-        context["periods"] = periods.order_by("closed", "-year", "dataset__code")
+        # a town reviewer counts its own town's schools, not the district's
+        town_id = profile_of(request.user).town_id if role == Role.TOWN_REVIEWER else None
+        periods = list(ReportingPeriod.objects.select_related("dataset").order_by("closed", "-year", "dataset__code"))
+        for p in periods:  # the review page's own 已提交 m / 应报 n, not a count of every row, drafts included
+            p.progress = None if p.dataset.is_district_level else period_completeness(period=p, town_id=town_id)
+        context["periods"] = periods
         context["can_fill_district"] = role in REVIEWERS
         if role in REVIEWERS or role == Role.TOWN_REVIEWER:
             context["review_queue"] = list(review_queue(request.user))
@@ -202,6 +202,10 @@ def late_export(request, period_id: int):
     return response
 
 
+# who changed a submission, named by their school, town or department (edugov.roles.display_name)
+_PEOPLE = ("by__profile__school", "by__profile__town", "by__profile__department")
+
+
 @login_required
 def submission_detail(request, pk: int):
     submission = get_submission_for_user(request.user, pk)
@@ -213,8 +217,10 @@ def submission_detail(request, pk: int):
     context = {"submission": submission, "rows": rows, "can_review": can_review(request.user, submission),
                "soft_hits": [r for r in rows if r["soft_checks"]], "broken": broken,
                "is_admin": role_of(request.user) == Role.BUREAU_ADMIN,
-               "transitions": submission.transitions.select_related("by"),
-               "changes": submission.changes.select_related("element", "by")[:200]}
+               # a school's reporter cannot open the period's review page (_period_progress): no dead link
+               "can_open_period": role_of(request.user) != Role.SCHOOL_REPORTER,
+               "transitions": submission.transitions.select_related(*_PEOPLE),
+               "changes": submission.changes.select_related("element", *_PEOPLE)[:200]}
     context.update(_queue_position(request.user, submission))
     return render(request, "indicators/submission_detail.html", context)
 

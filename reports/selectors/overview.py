@@ -62,8 +62,8 @@ def _card(target, link, row, history=None) -> dict:
     indicator = link.indicator
     actual = row["value"] if row else None
     fields = verdict_fields(target, link, row)
-    fields["outlook"] = outlook(target=target, indicator=indicator, years=history[0], values=history[1]) \
-        if history else {"status": None}
+    fields["outlook"] = outlook(target=target, indicator=indicator, years=history[0], values=history[1],
+                                status=fields["status"]) if history else {"status": None}
     note = getattr(target, "gap_note", None) if fields["status"] in {"not_met", "close", INCOMPLETE} else None
     return {
         "target_id": target.id, "measure": target.measure, "name": target.name, "year": target.year,
@@ -133,14 +133,18 @@ def overview_payload(*, plan: Plan, year: int, unit: tuple[str, str] = DISTRICT)
              for t in this_year if t.measure in measured]
     trends = [_trend(measured[m], by_measure[m], values[measured[m].indicator_id], plan.years)
               for m in dict.fromkeys(c["measure"] for c in cards)]
-    untracked = [{"name": t.name, "goal": t.display_goal(), "note": links[t.measure].note if t.measure in links else ""}
-                 for t in this_year if t.measure not in measured]
+    # linked to no indicator on purpose (tracked by its action items), or not linked to anything yet
+    untracked = [{"name": t.name, "goal": t.display_goal(), "note": links[t.measure].note}
+                 for t in this_year if t.measure in links and t.measure not in measured]
+    unlinked = [{"name": t.name, "goal": t.display_goal(), "measure": t.measure}
+                for t in this_year if t.measure not in links]
     stamps = [c["computed_at"] for c in cards if c["computed_at"]]
     labels = {row["unit_label"] for rows in values.values() for row in rows.values()}
     return {
         "plan": {"id": plan.id, "key": plan.key, "title": plan.title, "years": plan.years}, "year": year,
         "unit": {"level": unit[0], "key": unit[1], "label": next(iter(labels), "")},
         "summary": summary_counts(cards), "cards": cards, "trends": trends, "untracked": untracked,
+        "unlinked": unlinked,
         "risks": [c for c in cards if c["status"] in ("not_met", "close")
                   or c["outlook"]["status"] in (forecast.NEEDS_ACCELERATION, forecast.OFF_TRACK)],
         "progress": _progress(plan, year), "data_as_of": max(stamps) if stamps else None,
