@@ -1,4 +1,4 @@
-"""「导入实施方案」 in Debian's chromium (issue 13): a bureau admin uploads the Dongsheng plan's text, the review
+"""「导入实施方案」 in Debian's chromium (issue 13): a bureau admin uploads the Dongsheng plan as a Word file, the review
 page shows the proposed programmes, items and targets beside their source text, one proposal is corrected and
 saved on its row, confirming creates the plan (the overview opens on it), and importing the same document again
 with the same correction changes nothing. Screenshots go to test-artifacts/import-*.png for a person to look at."""
@@ -39,10 +39,23 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"import-{name}.png"), full_page=False)
 
 
-def _upload_and_correct(page, base: str) -> None:
-    """Upload the text, check the review page, correct the first target's name on its row and save it."""
+@pytest.fixture
+def word_file(tmp_path) -> Path:
+    """The Dongsheng plan as a bureau sends it: a Word file (python-docx), one paragraph per line of the text."""
+    import docx
+
+    document = docx.Document()
+    for line in (TEXTS / DONGSHENG).read_text(encoding="utf-8").splitlines():
+        document.add_paragraph(line)
+    path = tmp_path / "东胜区教育现代化实施方案.docx"
+    document.save(path)
+    return path
+
+
+def _upload_and_correct(page, base: str, document: Path) -> None:
+    """Upload the Word file, check the review page, correct the first target's name on its row and save it."""
     page.goto(f"{base}/plans/import/")
-    page.set_input_files("input[name=document]", str(TEXTS / DONGSHENG))
+    page.set_input_files("input[name=document]", str(document))
     with page.expect_navigation():
         page.click("button.primary[type=submit]")
     assert page.url.endswith("/plans/import/review/")
@@ -64,7 +77,7 @@ def _counts(plan):
             AnnualTarget.objects.filter(plan=plan).count(), TargetSource.objects.filter(target__plan=plan).count())
 
 
-def test_import_review_correct_confirm_and_reimport(live_server, transactional_db, browser):
+def test_import_review_correct_confirm_and_reimport(live_server, transactional_db, browser, word_file):
     user_with_role("import-admin", Role.BUREAU_ADMIN)
     ARTIFACTS.mkdir(exist_ok=True)
     page = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 900}).new_page()
@@ -76,7 +89,7 @@ def test_import_review_correct_confirm_and_reimport(live_server, transactional_d
     page.wait_for_load_state()
 
     # upload, review, correct one proposal
-    _upload_and_correct(page, live_server.url)
+    _upload_and_correct(page, live_server.url, word_file)
     page.evaluate("window.scrollTo(0, 0)")
     _shot(page, "1-review-top")
     page.locator("#targets-0").scroll_into_view_if_needed()
@@ -101,7 +114,7 @@ def test_import_review_correct_confirm_and_reimport(live_server, transactional_d
     assert CORRECTED in page.locator("main").inner_text()
 
     # importing the same document with the same correction changes nothing
-    _upload_and_correct(page, live_server.url)
+    _upload_and_correct(page, live_server.url, word_file)
     with page.expect_navigation():
         page.click("#import-confirm")
     assert "没有变化" in page.locator("ul.messages").inner_text()
