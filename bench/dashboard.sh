@@ -19,6 +19,8 @@ DB=edugov_dashbench
 PY=.venv/bin/python
 export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$DB" SECRET_KEY=$(python3 -c "import secrets; print(secrets.token_urlsafe(60))") DEBUG=false
 export ALLOWED_HOSTS=127.0.0.1,localhost DB_CONN_MAX_AGE=60
+# plain http on localhost (no TLS proxy in front): production security settings that need HTTPS are off
+export SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false SECURE_HSTS_SECONDS=0
 unset REDIS_URL
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk"; exit 1; }
 WORK=$(mktemp -d)
@@ -31,9 +33,9 @@ if [ "${KEEP_DB:-0}" != 1 ] || ! psql -h 127.0.0.1 -U postgres -lqt | cut -d'|' 
   $PY manage.py migrate -v0
   $PY manage.py load_plan >/dev/null
   $PY manage.py load_definitions >/dev/null
-  $PY manage.py demo_accounts >/dev/null
-  $PY manage.py demo_progress >/dev/null
-  $PY manage.py demo_data --schools "$SCHOOLS" | tail -1
+  $PY manage.py demo_accounts --allow-production-demo >/dev/null
+  $PY manage.py demo_progress --allow-production-demo >/dev/null
+  $PY manage.py demo_data --allow-production-demo --schools "$SCHOOLS" | tail -1
   echo "   built in $(( $(date +%s) - start )) s"
 fi
 $PY manage.py collectstatic --noinput -v0
