@@ -1,5 +1,5 @@
-"""「导入实施方案」 in Debian's chromium (issue 13): a bureau admin uploads the Dongsheng plan as a Word file, the review
-page shows the proposed programmes, items and targets beside their source text, one proposal is corrected and
+"""「导入实施方案」 in Debian's chromium (issue 13): a bureau admin uploads the Dongsheng plan as a Word file, the
+review page shows the proposed programmes, items and targets beside their source text, one proposal is corrected and
 saved on its row, confirming creates the plan (the overview opens on it), and importing the same document again
 with the same correction changes nothing. Screenshots go to test-artifacts/import-*.png for a person to look at."""
 import os
