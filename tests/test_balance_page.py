@@ -164,3 +164,13 @@ def test_page_renders_in_english(client, cast, district):
     assert "Sports ground and hall area per student" in html and "Junior secondary" in html
     assert "the rest at 85%”: 1" in html and "meet the school rule" in html
     assert "优质均衡创建" not in html and "差异系数" not in html
+
+
+def test_a_kindergarten_reporter_is_told_its_school_is_not_assessed(client, cast, district):
+    cast.school_a.school_type = "kindergarten"
+    cast.school_a.save(update_fields=["school_type"])
+    client.force_login(cast.reporter_a)
+    html = client.get(URL, {"year": 2021}).content.decode()
+    assert 'id="own-outside"' in html and "不参加义务教育优质均衡评估" in html
+    assert "本校7项指标" not in html and "生均体育运动场馆面积" in html  # the county's figures stay
+    assert "泊江海子小学" not in html  # still no other school

@@ -56,8 +56,11 @@ def balance_payload(*, year: int | None = None, own_school: School | None = None
     if own_school is not None:
         sections = [_only(section, own_school.code) for section in sections]
     has_data = any(section.reported for section in by_year[year])
+    # a kindergarten or senior school is in no 义务教育 section: its reporter sees the county only, and why
+    own_sections = [sec.code for sec in standards.sections_of(own_school.school_type)] if own_school else None
     return {"status": "ok" if has_data else "no_data", "standards": standards, "years": years, "year": year,
-            "sections": sections, "trend": _trend(standards, by_year), "own_school": own_school}
+            "sections": sections, "trend": _trend(standards, by_year), "own_school": own_school,
+            "own_outside": own_school is not None and not own_sections}
 
 
 def _schools(standards: Standards) -> list[School]:
