@@ -23,7 +23,7 @@ _WORDS = {
     "minimum": "太小",
     "maximum": "太大",
     "minItems": "至少一项",
-    "oneOf": "应为文本或 {\"name\": …, \"aliases\": […]} (a string or a name with aliases)",
+    "oneOf": "应为文本,或带别名的写法 {\"name\": …, \"aliases\": […]}",
 }
 
 
