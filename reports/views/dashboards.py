@@ -38,15 +38,13 @@ def _charts(*pairs) -> list[dict]:
 
 
 @login_required
-def overview(request, template="reports/overview.html"):
+def overview(request):
     require_dashboard_role(request.user)
     filters = read_filters(request)
-    if template != "reports/overview.html":  # the print page: a whole page, never cached (it holds CSRF tokens)
-        return render(request, template, _overview_context(filters))
     body = cached_body(request, "reports/_overview_body.html", lambda: render_to_string(
         "reports/_overview_body.html", _overview_context(filters), request=request))
     # the body holds no form token or message, so one user's cached body is safe to show another of the same scope
-    return render(request, template, {"body": mark_safe(body), "filters": filters})  # noqa: S308
+    return render(request, "reports/overview.html", {"body": mark_safe(body), "filters": filters})  # noqa: S308
 
 
 def _overview_context(filters) -> dict:
@@ -62,11 +60,6 @@ def _overview_context(filters) -> dict:
     return {"data": data, "summary": summary_line(data), "filters": filters, "trend_charts": trend_charts,
             "progress_charts": progress_charts, "choices": filter_choices(),
             "charts": trend_charts + progress_charts}
-
-
-@login_required
-def print_report(request):
-    return overview(request, template="reports/print.html")
 
 
 @login_required
